@@ -1,0 +1,93 @@
+# ssh-oauth: one Makefile for the shared core, both programs and the tests.
+# Honours CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, DESTDIR; warnings live in
+# WARNFLAGS so CI can add -Werror without touching CFLAGS.
+
+CC	?= cc
+PREFIX	?= /usr/local
+DESTDIR	?=
+BINDIR	 = $(PREFIX)/bin
+LIBEXEC	 = $(PREFIX)/libexec/ssh-oauth
+MANDIR	 = $(PREFIX)/share/man
+SYSCONF	?= /etc/ssh-oauth
+
+CFLAGS	?= -O2 -g
+WARNFLAGS ?= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wwrite-strings \
+	-Wimplicit-fallthrough -Wsign-compare -Wvla
+HARDEN	?= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+PKGS	 = libcurl json-c libjwt libsodium openssl libqrencode
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Icommon $(PKG_CFLAGS) $(WARNFLAGS) \
+	$(HARDEN) $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+
+COMMON_OBJS = common/b64.o common/buf.o common/claims.o common/config.o \
+	common/err.o common/http.o common/jsonx.o common/jwk.o common/jws.o \
+	common/log.o common/sshcert.o common/util.o
+HELPER_OBJS = ssh-helper/main.o ssh-helper/cache.o ssh-helper/device.o \
+	ssh-helper/keys.o ssh-helper/agent.o ssh-helper/prompt.o \
+	ssh-helper/profile.o ssh-helper/tokens.o
+AKC_OBJS = authkeys-cmd/main.o authkeys-cmd/akc-config.o \
+	authkeys-cmd/akc-policy.o authkeys-cmd/akc-decide.o \
+	authkeys-cmd/akc-refresh.o
+AKC_LIB_OBJS = $(filter-out authkeys-cmd/main.o,$(AKC_OBJS))
+UNIT_TESTS = tests/unit/test-b64 tests/unit/test-sshcert tests/unit/test-jws \
+	tests/unit/test-policy tests/unit/test-jsonx
+
+HELPER	= ssh-helper/ssh-oauth
+AKC	= authkeys-cmd/ssh-oauth-authkeys
+
+all: $(HELPER) $(AKC) $(UNIT_TESTS)
+
+common/libcommon.a: $(COMMON_OBJS)
+	$(AR) rcs $@ $(COMMON_OBJS)
+
+%.o: %.c common/*.h authkeys-cmd/akc.h ssh-helper/helper.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(HELPER): $(HELPER_OBJS) common/libcommon.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(HELPER_OBJS) \
+	    common/libcommon.a $(PKG_LIBS) -lm
+
+$(AKC): $(AKC_OBJS) common/libcommon.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(AKC_OBJS) \
+	    common/libcommon.a $(PKG_LIBS) -lm
+
+tests/unit/test-%: tests/unit/test-%.c tests/unit/unit.h $(AKC_LIB_OBJS) \
+    common/libcommon.a
+	$(CC) $(ALL_CFLAGS) -Iauthkeys-cmd $(ALL_LDFLAGS) -o $@ $< \
+	    $(AKC_LIB_OBJS) common/libcommon.a $(PKG_LIBS) -lm
+
+# make check: every unit test, then the end-to-end suite on real sshd,
+# ssh and the test identity provider. T=name runs the matching tests only.
+check: all
+	@tests/run-tests.sh $(T)
+
+unit: $(UNIT_TESTS)
+	@tests/run-tests.sh unit
+
+check-style:
+	@tests/check-style.sh
+
+demo: all
+	@tests/demo.sh
+
+deps:
+	@tests/install-deps.sh
+
+install: $(HELPER) $(AKC)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXEC)
+	install -m 0755 $(HELPER) $(DESTDIR)$(BINDIR)/ssh-oauth
+	install -m 0755 $(AKC) $(DESTDIR)$(LIBEXEC)/ssh-oauth-authkeys
+	install -d -m 0755 $(DESTDIR)$(SYSCONF)
+	for f in authkeys.conf policy; do \
+	    test -e $(DESTDIR)$(SYSCONF)/$$f || \
+	    install -m 0644 contrib/$$f.example $(DESTDIR)$(SYSCONF)/$$f; \
+	done
+
+clean:
+	rm -f common/*.o common/libcommon.a ssh-helper/*.o authkeys-cmd/*.o \
+	    $(HELPER) $(AKC) $(UNIT_TESTS)
+
+.PHONY: all check unit check-style demo deps install clean

@@ -1,0 +1,72 @@
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "err.h"
+#include "log.h"
+#include "util.h"
+
+#define BLANKS	" \t\r"
+
+char *
+config_next_word(char **value)
+{
+	char *word;
+
+	*value += strspn(*value, BLANKS);
+	if (**value == '\0')
+		return NULL;
+	word = *value;
+	*value += strcspn(*value, BLANKS);
+	if (**value != '\0')
+		*(*value)++ = '\0';
+	return word;
+}
+
+/* Remove trailing blanks in place. */
+static void
+trim_end(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && strchr(BLANKS, s[n - 1]) != NULL)
+		s[--n] = '\0';
+}
+
+int
+config_load(const char *path, int file_flags, const struct config_handler *h)
+{
+	struct buf b;
+	const char *why, *text;
+	char *line, *next, *keyword;
+	int lineno = 0, r;
+
+	buf_init(&b, CONFIG_FILE_MAX);
+	if ((r = util_read_file(path, file_flags, &b, &why)) != 0) {
+		error("%s: %s", path, why);
+		goto out;
+	}
+	if ((r = buf_cstring(&b, &text)) != 0) {
+		error("%s: holds a NUL byte", path);
+		goto out;
+	}
+
+	/* One keyword per line; the handler judges the value. */
+	for (line = (char *)b.data; line != NULL; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		trim_end(line);
+		line += strspn(line, BLANKS);
+		if (*line == '\0' || *line == '#')
+			continue;
+		keyword = config_next_word(&line);
+		line += strspn(line, BLANKS);
+		if ((r = h->line(h->ctx, path, lineno, keyword, line)) != 0)
+			goto out;
+	}
+	r = 0;
+ out:
+	buf_free(&b);
+	return r;
+}

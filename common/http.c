@@ -1,0 +1,172 @@
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "err.h"
+#include "http.h"
+#include "util.h"
+
+#define HTTP_USER_AGENT	"ssh-oauth/0.1"
+
+static int
+host_is_loopback(const char *host)
+{
+	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
+	    strcmp(host, "::1") == 0)
+		return 1;
+	/* 127.0.0.0/8 in dotted form: "127." then digits and dots only. */
+	return strncmp(host, "127.", 4) == 0 &&
+	    strspn(host + 4, "0123456789.") == strlen(host + 4);
+}
+
+int
+http_url_allowed(const char *url, const char **why)
+{
+	CURLU *u = NULL;
+	char *scheme = NULL, *host = NULL;
+	int r = SOA_ERR_CONFIG;
+
+	*why = NULL;
+	if ((u = curl_url()) == NULL)
+		return SOA_ERR_ALLOC;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		*why = "not a valid URL";
+		goto out;
+	}
+	if (strcmp(scheme, "https") != 0 &&
+	    !(strcmp(scheme, "http") == 0 && host_is_loopback(host))) {
+		*why = "not https (plain http is allowed on loopback only)";
+		goto out;
+	}
+	r = 0;
+ out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return r;
+}
+
+static size_t
+write_body(char *p, size_t size, size_t nmemb, void *ctx)
+{
+	struct http_resp *resp = ctx;
+
+	/* A short count makes libcurl fail the transfer: the cap holds. */
+	if (buf_put(&resp->body, p, size * nmemb) != 0)
+		return 0;
+	return size * nmemb;
+}
+
+static size_t
+read_header(char *p, size_t size, size_t nmemb, void *ctx)
+{
+	struct http_resp *resp = ctx;
+	size_t n = size * nmemb;
+	char value[32];
+	uint64_t secs;
+
+	/* Retry-After in delta-seconds; an HTTP date counts as 60 s. */
+	if (n > 12 && strncasecmp(p, "Retry-After:", 12) == 0 && n < 60) {
+		memcpy(value, p + 12, n - 12);
+		value[n - 12] = '\0';
+		value[strcspn(value, "\r\n")] = '\0';
+		if (util_parse_u64(value + strspn(value, " \t"), 0, 3600,
+		    &secs) == 0)
+			resp->retry_after = (long)secs;
+		else
+			resp->retry_after = 60;
+	}
+	return n;
+}
+
+int
+http_request(const struct http_req *req, struct http_resp *resp,
+    const char **why)
+{
+	static int initialised;
+	struct curl_slist *headers = NULL;
+	char errbuf[CURL_ERROR_SIZE];
+	CURL *curl = NULL;
+	CURLcode cc;
+	int r;
+
+	*why = NULL;
+	resp->status = 0;
+	resp->retry_after = -1;
+	buf_init(&resp->body, req->max_body);
+	if ((r = http_url_allowed(req->url, why)) != 0)
+		return r;
+	if (!initialised) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+			return SOA_ERR_HTTP;
+		initialised = 1;
+	}
+	if ((curl = curl_easy_init()) == NULL)
+		return SOA_ERR_ALLOC;
+
+	/* No redirects, no other protocols, a deadline for everything. */
+	headers = curl_slist_append(NULL, "Accept: application/json");
+	errbuf[0] = '\0';
+	curl_easy_setopt(curl, CURLOPT_URL, req->url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, req->timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, HTTP_USER_AGENT);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, resp);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, resp);
+	if (req->ca_file != NULL)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, req->ca_file);
+	if (req->form != NULL)
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->form);
+
+	cc = curl_easy_perform(curl);
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	switch (cc) {
+	case CURLE_OK:
+		r = 0;
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		*why = "no answer before the deadline";
+		r = SOA_ERR_TIMEOUT;
+		break;
+	case CURLE_WRITE_ERROR:
+		*why = "response body over the size limit";
+		r = SOA_ERR_LIMIT;
+		break;
+	default:
+		*why = curl_easy_strerror(cc);
+		r = SOA_ERR_HTTP;
+		break;
+	}
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(curl);
+	return r;
+}
+
+void
+http_resp_free(struct http_resp *resp)
+{
+	buf_free(&resp->body);
+}
+
+char *
+http_escape(const char *s)
+{
+	char *e, *copy;
+
+	if ((e = curl_easy_escape(NULL, s, 0)) == NULL)
+		abort();
+	copy = util_xstrdup(e);
+	curl_free(e);
+	return copy;
+}

@@ -1,0 +1,343 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+
+#include "b64.h"
+#include "err.h"
+#include "jsonx.h"
+#include "jwk.h"
+#include "log.h"
+
+#define JWKS_MAX_KEYS	64
+#define RSA_MIN_BITS	2048
+
+struct jwks {
+	json_object	*root;
+	json_object	*keys;
+};
+
+int
+jwks_parse(const char *s, size_t n, struct jwks **out)
+{
+	struct jwks *set = NULL;
+	json_object *root = NULL, *keys;
+	int r;
+
+	*out = NULL;
+	if ((r = jsonx_parse_object(s, n, &root)) != 0)
+		return r;
+	if (!json_object_object_get_ex(root, "keys", &keys) ||
+	    !json_object_is_type(keys, json_type_array)) {
+		r = SOA_ERR_JSON;
+		goto out;
+	}
+	if (json_object_array_length(keys) > JWKS_MAX_KEYS) {
+		r = SOA_ERR_LIMIT;
+		goto out;
+	}
+	if ((set = calloc(1, sizeof(*set))) == NULL) {
+		r = SOA_ERR_ALLOC;
+		goto out;
+	}
+	set->root = root;
+	set->keys = keys;
+	root = NULL;
+	*out = set;
+	r = 0;
+ out:
+	json_object_put(root);
+	return r;
+}
+
+void
+jwks_free(struct jwks *set)
+{
+	if (set == NULL)
+		return;
+	json_object_put(set->root);
+	free(set);
+}
+
+int
+jwk_fits_alg(json_object *jwk, const char *alg)
+{
+	const char *kty = jsonx_string(jwk, "kty");
+	const char *crv = jsonx_string(jwk, "crv");
+
+	if (kty == NULL)
+		return 0;
+	if (strcmp(alg, "RS256") == 0 || strcmp(alg, "RS384") == 0 ||
+	    strcmp(alg, "RS512") == 0 || strcmp(alg, "PS256") == 0)
+		return strcmp(kty, "RSA") == 0;
+	if (strcmp(alg, "ES256") == 0)
+		return strcmp(kty, "EC") == 0 && crv != NULL &&
+		    strcmp(crv, "P-256") == 0;
+	if (strcmp(alg, "ES384") == 0)
+		return strcmp(kty, "EC") == 0 && crv != NULL &&
+		    strcmp(crv, "P-384") == 0;
+	if (strcmp(alg, "EdDSA") == 0 || strcmp(alg, "Ed25519") == 0)
+		return strcmp(kty, "OKP") == 0 && crv != NULL &&
+		    strcmp(crv, "Ed25519") == 0;
+	return 0;
+}
+
+/* Whether the key may be used to verify signatures at all. */
+static int
+jwk_is_for_verifying(json_object *jwk)
+{
+	json_object *ops, *op;
+	const char *use = NULL;
+	size_t i;
+
+	if (json_object_object_get_ex(jwk, "use", NULL)) {
+		use = jsonx_string(jwk, "use");
+		if (use == NULL || strcmp(use, "sig") != 0)
+			return 0;
+	}
+	if (!json_object_object_get_ex(jwk, "key_ops", &ops))
+		return 1;
+	if (!json_object_is_type(ops, json_type_array))
+		return 0;
+	for (i = 0; i < json_object_array_length(ops); i++) {
+		op = json_object_array_get_idx(ops, i);
+		if (json_object_is_type(op, json_type_string) &&
+		    strcmp(json_object_get_string(op), "verify") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether jwk may verify alg, from its kty, crv, alg, use and key_ops. */
+static int
+jwk_usable_for(json_object *jwk, const char *alg)
+{
+	const char *kalg;
+
+	if (!json_object_is_type(jwk, json_type_object) ||
+	    !jwk_is_for_verifying(jwk) || !jwk_fits_alg(jwk, alg))
+		return 0;
+	if (json_object_object_get_ex(jwk, "alg", NULL)) {
+		if ((kalg = jsonx_string(jwk, "alg")) == NULL)
+			return 0;
+		/* RFC 9864 renames EdDSA to Ed25519; accept either pairing. */
+		if (strcmp(kalg, alg) != 0 &&
+		    !(strcmp(alg, "EdDSA") == 0 && strcmp(kalg, "Ed25519") == 0) &&
+		    !(strcmp(alg, "Ed25519") == 0 && strcmp(kalg, "EdDSA") == 0))
+			return 0;
+	}
+	return 1;
+}
+
+size_t
+jwks_usable_count(const struct jwks *set)
+{
+	static const char *algs[] = {
+		"RS256", "ES256", "ES384", "EdDSA"
+	};
+	json_object *jwk;
+	size_t i, j, count = 0;
+
+	for (i = 0; i < json_object_array_length(set->keys); i++) {
+		jwk = json_object_array_get_idx(set->keys, i);
+		for (j = 0; j < sizeof(algs) / sizeof(algs[0]); j++) {
+			if (jwk_usable_for(jwk, algs[j])) {
+				count++;
+				break;
+			}
+		}
+	}
+	return count;
+}
+
+int
+jwks_select(const struct jwks *set, const char *kid, const char *alg,
+    json_object **jwk, const char **why)
+{
+	json_object *cand, *found = NULL;
+	const char *ckid;
+	size_t i, matches = 0, kid_seen = 0;
+
+	*jwk = NULL;
+	*why = NULL;
+	for (i = 0; i < json_object_array_length(set->keys); i++) {
+		cand = json_object_array_get_idx(set->keys, i);
+		if (!json_object_is_type(cand, json_type_object))
+			continue;
+		ckid = jsonx_string(cand, "kid");
+		if (kid != NULL) {
+			if (ckid == NULL || strcmp(ckid, kid) != 0)
+				continue;
+			kid_seen++;
+		}
+		if (!jwk_usable_for(cand, alg))
+			continue;
+		if (found == NULL)
+			found = cand;
+		matches++;
+	}
+	if (matches == 1) {
+		*jwk = found;
+		return 0;
+	}
+	if (matches > 1)
+		*why = kid != NULL ? "several keys share the token's kid" :
+		    "token has no kid and several keys fit its algorithm";
+	else if (kid != NULL && kid_seen == 0)
+		*why = "no key with the token's kid";
+	else if (kid != NULL)
+		*why = "the key with the token's kid does not fit its algorithm";
+	else
+		*why = "no key fits the token's algorithm";
+	return SOA_ERR_KEY;
+}
+
+int
+jwk_member_bytes(json_object *jwk, const char *name, unsigned char **out,
+    size_t *len)
+{
+	const char *s;
+
+	*out = NULL;
+	*len = 0;
+	if ((s = jsonx_string(jwk, name)) == NULL)
+		return SOA_ERR_FORMAT;
+	return b64url_decode(s, strlen(s), out, len);
+}
+
+/* Build the OSSL_PARAM list describing an RSA or EC public key. */
+static int
+jwk_params(json_object *jwk, OSSL_PARAM_BLD *bld, const char **type,
+    BIGNUM **bn_n, BIGNUM **bn_e, unsigned char **point, const char **why)
+{
+	unsigned char *n = NULL, *e = NULL, *x = NULL, *y = NULL;
+	size_t nlen, elen, xlen, ylen, flen;
+	const char *kty = jsonx_string(jwk, "kty");
+	const char *crv = jsonx_string(jwk, "crv");
+	const char *group;
+	int r = SOA_ERR_FORMAT;
+
+	*why = "malformed key";
+	if (kty != NULL && strcmp(kty, "RSA") == 0) {
+		*type = "RSA";
+		if (jwk_member_bytes(jwk, "n", &n, &nlen) != 0 ||
+		    jwk_member_bytes(jwk, "e", &e, &elen) != 0 ||
+		    nlen == 0 || elen == 0 || n[0] == 0 || elen > 8)
+			goto out;
+		if (nlen * 8 < RSA_MIN_BITS) {
+			*why = "RSA key shorter than 2048 bits";
+			goto out;
+		}
+		if ((*bn_n = BN_bin2bn(n, (int)nlen, NULL)) == NULL ||
+		    (*bn_e = BN_bin2bn(e, (int)elen, NULL)) == NULL ||
+		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, *bn_n) ||
+		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, *bn_e)) {
+			r = SOA_ERR_ALLOC;
+			goto out;
+		}
+	} else if (kty != NULL && strcmp(kty, "EC") == 0 && crv != NULL) {
+		*type = "EC";
+		if (strcmp(crv, "P-256") == 0) {
+			group = "prime256v1";
+			flen = 32;
+		} else if (strcmp(crv, "P-384") == 0) {
+			group = "secp384r1";
+			flen = 48;
+		} else {
+			*why = "unsupported EC curve";
+			goto out;
+		}
+		if (jwk_member_bytes(jwk, "x", &x, &xlen) != 0 ||
+		    jwk_member_bytes(jwk, "y", &y, &ylen) != 0 ||
+		    xlen != flen || ylen != flen)
+			goto out;
+
+		/* Uncompressed point: 0x04 || x || y. */
+		if ((*point = malloc(1 + 2 * flen)) == NULL) {
+			r = SOA_ERR_ALLOC;
+			goto out;
+		}
+		(*point)[0] = 0x04;
+		memcpy(*point + 1, x, flen);
+		memcpy(*point + 1 + flen, y, flen);
+		if (!OSSL_PARAM_BLD_push_utf8_string(bld,
+		    OSSL_PKEY_PARAM_GROUP_NAME, group, 0) ||
+		    !OSSL_PARAM_BLD_push_octet_string(bld,
+		    OSSL_PKEY_PARAM_PUB_KEY, *point, 1 + 2 * flen)) {
+			r = SOA_ERR_ALLOC;
+			goto out;
+		}
+	} else {
+		*why = "unsupported key type";
+		goto out;
+	}
+	*why = NULL;
+	r = 0;
+ out:
+	free(n);
+	free(e);
+	free(x);
+	free(y);
+	return r;
+}
+
+int
+jwk_to_pem(json_object *jwk, char **pem, const char **why)
+{
+	OSSL_PARAM_BLD *bld = NULL;
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *ctx = NULL;
+	EVP_PKEY *pkey = NULL;
+	BIGNUM *bn_n = NULL, *bn_e = NULL;
+	unsigned char *point = NULL;
+	const char *type = NULL;
+	BIO *bio = NULL;
+	char *data;
+	long len;
+	int r = SOA_ERR_ALLOC;
+
+	*pem = NULL;
+	*why = NULL;
+	if ((bld = OSSL_PARAM_BLD_new()) == NULL)
+		goto out;
+	if ((r = jwk_params(jwk, bld, &type, &bn_n, &bn_e, &point, why)) != 0)
+		goto out;
+	r = SOA_ERR_ALLOC;
+	if ((params = OSSL_PARAM_BLD_to_param(bld)) == NULL)
+		goto out;
+
+	/* Let OpenSSL check the numbers (an EC point must be on the curve). */
+	r = SOA_ERR_KEY;
+	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL)) == NULL ||
+	    EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+		*why = "key rejected by OpenSSL";
+		goto out;
+	}
+	r = SOA_ERR_ALLOC;
+	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_PUBKEY(bio, pkey) != 1)
+		goto out;
+	if ((len = BIO_get_mem_data(bio, &data)) <= 0)
+		goto out;
+	if ((*pem = malloc((size_t)len + 1)) == NULL)
+		goto out;
+	memcpy(*pem, data, (size_t)len);
+	(*pem)[len] = '\0';
+	r = 0;
+ out:
+	BIO_free(bio);
+	EVP_PKEY_free(pkey);
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(bn_n);
+	BN_free(bn_e);
+	free(point);
+	return r;
+}

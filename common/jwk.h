@@ -1,0 +1,51 @@
+/*
+ * JSON Web Keys (RFC 7517): a parsed key set, selection of the one key a
+ * token may be checked with, and conversion of RSA and EC keys to the PEM
+ * form libjwt wants. The key, not the token, decides the algorithm: a
+ * key is only ever used with an algorithm its kty (and crv) allows.
+ */
+#ifndef SOA_JWK_H
+#define SOA_JWK_H
+
+#include <stddef.h>
+
+#include <json.h>
+
+struct jwks;
+
+/* Parse a JWKS document ({"keys": [...]}). Caller frees with jwks_free. */
+int jwks_parse(const char *s, size_t n, struct jwks **out)
+    __attribute__((warn_unused_result));
+void jwks_free(struct jwks *set);
+
+/* The number of keys that could verify some allowed algorithm. */
+size_t jwks_usable_count(const struct jwks *set);
+
+/*
+ * Find the one key that may verify a token signed with alg and, if kid
+ * is not NULL, carrying that kid. Without a kid exactly one key must fit.
+ * Keys marked for encryption (use "enc", key_ops without "verify") and
+ * keys whose kty, crv or alg disagree with alg are passed over.
+ * *jwk points into set. SOA_ERR_KEY with *why on failure.
+ */
+int jwks_select(const struct jwks *set, const char *kid, const char *alg,
+    json_object **jwk, const char **why) __attribute__((warn_unused_result));
+
+/* Whether the JWK's kty/crv allow alg; 1 or 0. */
+int jwk_fits_alg(json_object *jwk, const char *alg);
+
+/*
+ * Write an RSA or EC public JWK as a PEM SubjectPublicKeyInfo into a new
+ * string. RSA moduli under 2048 bits are refused.
+ */
+int jwk_to_pem(json_object *jwk, char **pem, const char **why)
+    __attribute__((warn_unused_result));
+
+/*
+ * Decode a base64url member of the JWK exactly (no padding, no stray
+ * bits). Caller frees *out.
+ */
+int jwk_member_bytes(json_object *jwk, const char *name,
+    unsigned char **out, size_t *len) __attribute__((warn_unused_result));
+
+#endif /* SOA_JWK_H */

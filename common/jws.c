@@ -1,0 +1,294 @@
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jwt.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <sodium.h>
+
+#include "b64.h"
+#include "err.h"
+#include "jsonx.h"
+#include "jws.h"
+#include "util.h"
+
+struct jws {
+	char		*token;		/* NUL-terminated copy */
+	size_t		 signed_len;	/* bytes of "header.payload" */
+	json_object	*header;
+	json_object	*claims;
+	unsigned char	*sig;
+	size_t		 sig_len;
+};
+
+const char *const jws_default_algs[] = {
+	"RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA", NULL
+};
+
+/* Header members that would let the token choose its own key or rules. */
+static const char *const refused_headers[] = {
+	"jku", "x5u", "jwk", "x5c", "crit", NULL
+};
+
+/* Decode one base64url segment that must hold a JSON object. */
+static int
+decode_object(const char *s, size_t n, json_object **out)
+{
+	unsigned char *raw = NULL;
+	size_t len;
+	int r;
+
+	*out = NULL;
+	if ((r = b64url_decode(s, n, &raw, &len)) != 0)
+		return r;
+	r = jsonx_parse_object((const char *)raw, len, out);
+	util_freezero(raw, len);
+	return r;
+}
+
+int
+jws_parse(const char *token, size_t len, struct jws **out, const char **why)
+{
+	struct jws *jws = NULL;
+	const char *dot1, *dot2, *alg;
+	size_t i;
+	int r = SOA_ERR_FORMAT;
+
+	*out = NULL;
+	*why = NULL;
+	if (len > JWS_TOKEN_MAX) {
+		*why = "token too large";
+		return SOA_ERR_LIMIT;
+	}
+	if (memchr(token, '\0', len) != NULL) {
+		*why = "token holds a NUL byte";
+		return SOA_ERR_FORMAT;
+	}
+
+	/* Exactly three segments; JWE (five) and anything else are refused. */
+	if ((dot1 = memchr(token, '.', len)) == NULL ||
+	    (dot2 = memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - token))) ==
+	    NULL || memchr(dot2 + 1, '.', len - (size_t)(dot2 + 1 - token)) !=
+	    NULL) {
+		*why = "not a three-part compact JWS";
+		return SOA_ERR_FORMAT;
+	}
+	if ((jws = calloc(1, sizeof(*jws))) == NULL)
+		return SOA_ERR_ALLOC;
+	if ((jws->token = malloc(len + 1)) == NULL) {
+		r = SOA_ERR_ALLOC;
+		goto out;
+	}
+	memcpy(jws->token, token, len);
+	jws->token[len] = '\0';
+	jws->signed_len = (size_t)(dot2 - token);
+
+	/* Each segment must be canonical base64url. */
+	if (decode_object(token, (size_t)(dot1 - token), &jws->header) != 0) {
+		*why = "header is not canonical base64url JSON";
+		goto out;
+	}
+	if (decode_object(dot1 + 1, (size_t)(dot2 - dot1 - 1),
+	    &jws->claims) != 0) {
+		*why = "payload is not canonical base64url JSON";
+		goto out;
+	}
+	if (b64url_decode(dot2 + 1, len - (size_t)(dot2 + 1 - token),
+	    &jws->sig, &jws->sig_len) != 0 || jws->sig_len == 0) {
+		*why = "signature is not canonical base64url";
+		goto out;
+	}
+
+	/* Header sanity that does not depend on any key. */
+	if ((alg = jsonx_string(jws->header, "alg")) == NULL) {
+		*why = "header has no alg";
+		goto out;
+	}
+	for (i = 0; refused_headers[i] != NULL; i++) {
+		if (json_object_object_get_ex(jws->header, refused_headers[i],
+		    NULL)) {
+			*why = "header names its own key or critical extensions";
+			r = SOA_ERR_ALGORITHM;
+			goto out;
+		}
+	}
+	if (json_object_object_get_ex(jws->header, "kid", NULL) &&
+	    jsonx_string(jws->header, "kid") == NULL) {
+		*why = "kid is not a string";
+		goto out;
+	}
+	*out = jws;
+	jws = NULL;
+	r = 0;
+ out:
+	jws_free(jws);
+	return r;
+}
+
+void
+jws_free(struct jws *jws)
+{
+	if (jws == NULL)
+		return;
+	util_strfree(jws->token);
+	json_object_put(jws->header);
+	json_object_put(jws->claims);
+	free(jws->sig);
+	free(jws);
+}
+
+json_object *
+jws_header(const struct jws *jws)
+{
+	return jws->header;
+}
+
+json_object *
+jws_claims(const struct jws *jws)
+{
+	return jws->claims;
+}
+
+const char *
+jws_alg(const struct jws *jws)
+{
+	return jsonx_string(jws->header, "alg");
+}
+
+const char *
+jws_kid(const struct jws *jws)
+{
+	return jsonx_string(jws->header, "kid");
+}
+
+/* RS* and ES*: libjwt with the key as PEM; it re-checks the alg too. */
+static int
+verify_libjwt(const struct jws *jws, json_object *jwk, const char *alg,
+    const char **why)
+{
+	jwt_t *jwt = NULL;
+	char *pem = NULL;
+	int r;
+
+	/* JWS ECDSA signatures are raw R || S of twice the field size. */
+	if ((strcmp(alg, "ES256") == 0 && jws->sig_len != 64) ||
+	    (strcmp(alg, "ES384") == 0 && jws->sig_len != 96)) {
+		*why = "ECDSA signature of the wrong length";
+		return SOA_ERR_SIGNATURE;
+	}
+	if ((r = jwk_to_pem(jwk, &pem, why)) != 0)
+		return r;
+	if (jwt_decode(&jwt, jws->token, (const unsigned char *)pem,
+	    (int)strlen(pem)) != 0 || jwt == NULL ||
+	    jwt_get_alg(jwt) != jwt_str_alg(alg)) {
+		*why = "signature does not verify";
+		r = SOA_ERR_SIGNATURE;
+		goto out;
+	}
+	r = 0;
+ out:
+	jwt_free(jwt);
+	free(pem);
+	return r;
+}
+
+/* PS256, which libjwt 1.10 lacks: RSASSA-PSS, SHA-256, MGF1, salt 32. */
+static int
+verify_pss(const struct jws *jws, json_object *jwk, const char **why)
+{
+	EVP_MD_CTX *md = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
+	EVP_PKEY *pkey = NULL;
+	BIO *bio = NULL;
+	char *pem = NULL;
+	int r;
+
+	if ((r = jwk_to_pem(jwk, &pem, why)) != 0)
+		return r;
+	r = SOA_ERR_ALLOC;
+	if ((bio = BIO_new_mem_buf(pem, -1)) == NULL ||
+	    (pkey = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL)) == NULL ||
+	    (md = EVP_MD_CTX_new()) == NULL)
+		goto out;
+	r = SOA_ERR_SIGNATURE;
+	*why = "signature does not verify";
+	if (EVP_DigestVerifyInit(md, &pctx, EVP_sha256(), NULL, pkey) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32) != 1 ||
+	    EVP_DigestVerify(md, jws->sig, jws->sig_len,
+	    (const unsigned char *)jws->token, jws->signed_len) != 1)
+		goto out;
+	*why = NULL;
+	r = 0;
+ out:
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(pkey);
+	BIO_free(bio);
+	free(pem);
+	return r;
+}
+
+/* EdDSA over Ed25519, which libjwt 1.10 lacks: libsodium. */
+static int
+verify_ed25519(const struct jws *jws, json_object *jwk, const char **why)
+{
+	unsigned char *x = NULL;
+	size_t xlen;
+	int r = SOA_ERR_SIGNATURE;
+
+	if (jwk_member_bytes(jwk, "x", &x, &xlen) != 0 ||
+	    xlen != crypto_sign_PUBLICKEYBYTES) {
+		*why = "malformed Ed25519 key";
+		r = SOA_ERR_KEY;
+		goto out;
+	}
+	if (jws->sig_len != crypto_sign_BYTES ||
+	    crypto_sign_verify_detached(jws->sig,
+	    (const unsigned char *)jws->token, jws->signed_len, x) != 0) {
+		*why = "signature does not verify";
+		goto out;
+	}
+	r = 0;
+ out:
+	free(x);
+	return r;
+}
+
+int
+jws_verify(const struct jws *jws, const struct jwks *set,
+    const char *const *allowed_algs, const char **why)
+{
+	json_object *jwk = NULL;
+	const char *alg = jws_alg(jws);
+	size_t i;
+	int r;
+
+	*why = NULL;
+	if (allowed_algs == NULL)
+		allowed_algs = jws_default_algs;
+
+	/* The name must be allowed verbatim: no case games with "none". */
+	if (strcasecmp(alg, "none") == 0 || strncasecmp(alg, "HS", 2) == 0) {
+		*why = "unsigned or HMAC token";
+		return SOA_ERR_ALGORITHM;
+	}
+	for (i = 0; allowed_algs[i] != NULL; i++)
+		if (strcmp(allowed_algs[i], alg) == 0)
+			break;
+	if (allowed_algs[i] == NULL) {
+		*why = "algorithm not on the allow-list";
+		return SOA_ERR_ALGORITHM;
+	}
+
+	/* The key decides which verifier runs, and must fit the name. */
+	if ((r = jwks_select(set, jws_kid(jws), alg, &jwk, why)) != 0)
+		return r;
+	if (strcmp(alg, "PS256") == 0)
+		return verify_pss(jws, jwk, why);
+	if (strcmp(alg, "EdDSA") == 0 || strcmp(alg, "Ed25519") == 0)
+		return verify_ed25519(jws, jwk, why);
+	return verify_libjwt(jws, jwk, alg, why);
+}

@@ -1,0 +1,326 @@
+/*
+ * The token cache: one file per profile under $XDG_CACHE_HOME/ssh-oauth,
+ * sealed with libsodium's secretbox (XSalsa20-Poly1305) under a key kept
+ * apart in $XDG_DATA_HOME/ssh-oauth/cache.key. A file that fails to open
+ * counts as empty: the user signs in again and nothing worse happens.
+ *
+ * File layout: "SOAC" 0x01, a 24-byte nonce, then the sealed JSON.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json.h>
+#include <sodium.h>
+
+#include "buf.h"
+#include "err.h"
+#include "helper.h"
+#include "jsonx.h"
+#include "log.h"
+#include "util.h"
+
+#define CACHE_MAGIC	"SOAC\x01"
+#define CACHE_MAGIC_LEN	5
+#define CACHE_FILE_MAX	(256 * 1024)
+
+/* $VAR/sub if $VAR is absolute, else $HOME/fallback/sub. */
+static char *
+xdg_dir(const char *var, const char *fallback)
+{
+	const char *v = getenv(var), *home = getenv("HOME");
+
+	if (v != NULL && v[0] == '/')
+		return util_xasprintf("%s/ssh-oauth", v);
+	if (home == NULL || home[0] != '/')
+		return NULL;
+	return util_xasprintf("%s/%s/ssh-oauth", home, fallback);
+}
+
+/* mkdir -p, the last component private to us. */
+static int
+make_dirs(const char *path)
+{
+	char *copy = util_xstrdup(path), *p;
+	int r;
+
+	for (p = copy + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(copy, 0700) == -1 && errno != EEXIST) {
+			free(copy);
+			return SOA_ERR_IO;
+		}
+		*p = '/';
+	}
+	free(copy);
+	if ((r = util_mkdir_private(path, 0700)) != 0)
+		error("directory %s: %s", path, r == SOA_ERR_PERM ?
+		    "not ours or writable by others" : strerror(errno));
+	return r;
+}
+
+int
+paths_init(const struct profile *p, struct paths *paths)
+{
+	unsigned char hash[16];
+	char hex[sizeof(hash) * 2 + 1], *data_dir = NULL;
+	crypto_generichash_state st;
+	int r = SOA_ERR_CONFIG;
+
+	memset(paths, 0, sizeof(*paths));
+	if ((paths->cache_dir = xdg_dir("XDG_CACHE_HOME", ".cache")) == NULL ||
+	    (data_dir = xdg_dir("XDG_DATA_HOME", ".local/share")) == NULL) {
+		error("HOME is not set: cannot place the token cache");
+		goto out;
+	}
+	if ((r = make_dirs(paths->cache_dir)) != 0 ||
+	    (r = make_dirs(data_dir)) != 0)
+		goto out;
+
+	/* One cache per issuer, client, scopes and token choice. */
+	crypto_generichash_init(&st, NULL, 0, sizeof(hash));
+	crypto_generichash_update(&st, (const unsigned char *)p->issuer,
+	    strlen(p->issuer) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)p->client_id,
+	    strlen(p->client_id) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)p->scopes,
+	    strlen(p->scopes) + 1);
+	crypto_generichash_final(&st, hash, sizeof(hash));
+	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
+	paths->key_file = util_xasprintf("%s/cache.key", data_dir);
+	paths->token_file = util_xasprintf("%s/tokens-%s", paths->cache_dir,
+	    hex);
+	paths->lock_file = util_xasprintf("%s/tokens-%s.lock",
+	    paths->cache_dir, hex);
+	r = 0;
+ out:
+	free(data_dir);
+	return r;
+}
+
+void
+paths_free(struct paths *paths)
+{
+	free(paths->cache_dir);
+	free(paths->key_file);
+	free(paths->token_file);
+	free(paths->lock_file);
+	memset(paths, 0, sizeof(*paths));
+}
+
+/*
+ * Read the cache key, creating it on first use. Creation links a full
+ * temporary file into place, so a racing process never reads half a key.
+ */
+static int
+cache_key(const struct paths *paths, unsigned char key[32], int create)
+{
+	unsigned char fresh[32];
+	struct buf b;
+	const char *why;
+	char *tmp = NULL;
+	int fd = -1, r;
+
+	buf_init(&b, 64);
+	r = util_read_file(paths->key_file, UTIL_FILE_SECRET, &b, &why);
+	if (r == SOA_ERR_NOT_FOUND && create) {
+		randombytes_buf(fresh, sizeof(fresh));
+		tmp = util_xasprintf("%s.XXXXXX", paths->key_file);
+		r = SOA_ERR_IO;
+		if ((fd = mkstemp(tmp)) == -1 || fchmod(fd, 0600) == -1 ||
+		    write(fd, fresh, sizeof(fresh)) != sizeof(fresh) ||
+		    fsync(fd) == -1)
+			goto out;
+		if (link(tmp, paths->key_file) == -1 && errno != EEXIST)
+			goto out;
+		r = util_read_file(paths->key_file, UTIL_FILE_SECRET, &b, &why);
+	}
+	if (r != 0) {
+		if (r != SOA_ERR_NOT_FOUND)
+			error("cache key %s: %s", paths->key_file, why);
+		goto out;
+	}
+	if (b.len != 32) {
+		error("cache key %s: not 32 bytes; remove it to start over",
+		    paths->key_file);
+		r = SOA_ERR_FORMAT;
+		goto out;
+	}
+	memcpy(key, b.data, 32);
+	r = 0;
+ out:
+	if (fd != -1)
+		close(fd);
+	if (tmp != NULL) {
+		(void)unlink(tmp);
+		free(tmp);
+	}
+	sodium_memzero(fresh, sizeof(fresh));
+	buf_free(&b);
+	return r;
+}
+
+int
+cache_load(const struct paths *paths, struct tokens *t)
+{
+	static int reported;
+	unsigned char key[32], *plain = NULL;
+	const unsigned char *nonce, *sealed;
+	json_object *doc = NULL;
+	struct buf b;
+	const char *why, *s;
+	size_t sealed_len, plain_len = 0;
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	buf_init(&b, CACHE_FILE_MAX);
+	if ((r = util_read_file(paths->token_file, UTIL_FILE_SECRET, &b,
+	    &why)) != 0) {
+		if (r != SOA_ERR_NOT_FOUND)
+			error("token cache %s: %s", paths->token_file, why);
+		goto out;
+	}
+	if ((r = cache_key(paths, key, 0)) != 0)
+		goto out;
+
+	/* Open the box; anything wrong means "no cached tokens". */
+	r = SOA_ERR_FORMAT;
+	if (b.len < CACHE_MAGIC_LEN + crypto_secretbox_NONCEBYTES +
+	    crypto_secretbox_MACBYTES ||
+	    memcmp(b.data, CACHE_MAGIC, CACHE_MAGIC_LEN) != 0)
+		goto out;
+	nonce = b.data + CACHE_MAGIC_LEN;
+	sealed = nonce + crypto_secretbox_NONCEBYTES;
+	sealed_len = b.len - CACHE_MAGIC_LEN - crypto_secretbox_NONCEBYTES;
+	plain_len = sealed_len - crypto_secretbox_MACBYTES;
+	if ((plain = malloc(plain_len + 1)) == NULL) {
+		r = SOA_ERR_ALLOC;
+		goto out;
+	}
+	if (crypto_secretbox_open_easy(plain, sealed, sealed_len, nonce,
+	    key) != 0 || jsonx_parse_object((const char *)plain, plain_len,
+	    &doc) != 0)
+		goto out;
+	if ((s = jsonx_string(doc, "access_token")) != NULL)
+		t->access_token = util_xstrdup(s);
+	if ((s = jsonx_string(doc, "id_token")) != NULL)
+		t->id_token = util_xstrdup(s);
+	if ((s = jsonx_string(doc, "refresh_token")) != NULL)
+		t->refresh_token = util_xstrdup(s);
+	if (jsonx_int64(doc, "expires_at", &t->expires_at) != 0)
+		t->expires_at = 0;
+	r = 0;
+ out:
+	if (r == SOA_ERR_FORMAT && !reported) {
+		error("token cache %s is damaged or was sealed with another "
+		    "key; ignoring it", paths->token_file);
+		reported = 1;
+	}
+	if (r != 0)
+		tokens_free(t);
+	if (doc != NULL) {
+		/* json-c holds copies of the tokens: wipe them before freeing. */
+		json_object_object_foreach(doc, k, v) {
+			(void)k;
+			if (json_object_is_type(v, json_type_string))
+				sodium_memzero((char *)json_object_get_string(v),
+				    (size_t)json_object_get_string_len(v));
+		}
+		json_object_put(doc);
+	}
+	util_freezero(plain, plain_len);
+	sodium_memzero(key, sizeof(key));
+	buf_free(&b);
+	return r;
+}
+
+int
+cache_store(const struct paths *paths, const struct tokens *t)
+{
+	unsigned char key[32], nonce[crypto_secretbox_NONCEBYTES];
+	json_object *doc = NULL;
+	struct buf out;
+	const char *plain;
+	unsigned char *sealed = NULL;
+	size_t plain_len, sealed_len = 0;
+	int r;
+
+	buf_init(&out, CACHE_FILE_MAX);
+	if ((r = cache_key(paths, key, 1)) != 0)
+		goto out;
+
+	/* Serialise, seal, write atomically. */
+	if ((doc = json_object_new_object()) == NULL) {
+		r = SOA_ERR_ALLOC;
+		goto out;
+	}
+	if (t->access_token != NULL)
+		json_object_object_add(doc, "access_token",
+		    json_object_new_string(t->access_token));
+	if (t->id_token != NULL)
+		json_object_object_add(doc, "id_token",
+		    json_object_new_string(t->id_token));
+	if (t->refresh_token != NULL)
+		json_object_object_add(doc, "refresh_token",
+		    json_object_new_string(t->refresh_token));
+	json_object_object_add(doc, "expires_at",
+	    json_object_new_int64(t->expires_at));
+	plain = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
+	plain_len = strlen(plain);
+	sealed_len = plain_len + crypto_secretbox_MACBYTES;
+	if ((sealed = malloc(sealed_len)) == NULL) {
+		r = SOA_ERR_ALLOC;
+		goto out;
+	}
+	randombytes_buf(nonce, sizeof(nonce));
+	if ((r = buf_put(&out, CACHE_MAGIC, CACHE_MAGIC_LEN)) != 0 ||
+	    (r = buf_put(&out, nonce, sizeof(nonce))) != 0)
+		goto out;
+	crypto_secretbox_easy(sealed, (const unsigned char *)plain, plain_len,
+	    nonce, key);
+	sodium_memzero((char *)plain, plain_len);
+	if ((r = buf_put(&out, sealed, sealed_len)) != 0)
+		goto out;
+	if ((r = util_write_atomic(paths->token_file, out.data, out.len,
+	    0600)) != 0)
+		error("writing token cache %s: %s", paths->token_file,
+		    strerror(errno));
+ out:
+	json_object_put(doc);
+	util_freezero(sealed, sealed_len);
+	sodium_memzero(key, sizeof(key));
+	buf_free(&out);
+	return r;
+}
+
+int
+cache_lock(const struct paths *paths, int *fd)
+{
+	*fd = open(paths->lock_file, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (*fd == -1) {
+		error("lock file %s: %s", paths->lock_file, strerror(errno));
+		return SOA_ERR_IO;
+	}
+	while (flock(*fd, LOCK_EX) == -1) {
+		if (errno != EINTR) {
+			error("locking %s: %s", paths->lock_file,
+			    strerror(errno));
+			close(*fd);
+			*fd = -1;
+			return SOA_ERR_IO;
+		}
+	}
+	return 0;
+}
+
+void
+cache_unlock(int fd)
+{
+	if (fd != -1)
+		close(fd);
+}

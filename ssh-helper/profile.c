@@ -1,0 +1,162 @@
+/*
+ * The client configuration: which provider and client to use and which
+ * token to hand to servers. Keywords, one per line:
+ *
+ *	issuer URL			required; exact, as the provider says
+ *	client_id ID			required
+ *	scopes "openid ..."		default: openid profile email groups
+ *					offline_access
+ *	token id_token|access_token	default: id_token
+ *	ca_file PATH			CA bundle for https
+ *	device_authorization_endpoint URL, token_endpoint URL
+ *					skip discovery
+ *	http_timeout MS			per request, default 10000
+ *	qr yes|no			default: yes
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "err.h"
+#include "helper.h"
+#include "http.h"
+#include "log.h"
+#include "util.h"
+
+#define DEFAULT_SCOPES	"openid profile email groups offline_access"
+
+char *
+profile_default_path(void)
+{
+	const char *env;
+
+	if ((env = getenv("SSH_OAUTH_CONFIG")) != NULL && *env != '\0')
+		return util_xstrdup(env);
+	if ((env = getenv("XDG_CONFIG_HOME")) != NULL && *env == '/')
+		return util_xasprintf("%s/ssh-oauth/config", env);
+	if ((env = getenv("HOME")) != NULL && *env == '/')
+		return util_xasprintf("%s/.config/ssh-oauth/config", env);
+	return NULL;
+}
+
+/* Copy value into *field, refusing a repeat or an empty value. */
+static int
+set_string(char **field, const char *path, int lineno, const char *keyword,
+    const char *value)
+{
+	if (*field != NULL || *value == '\0') {
+		error("%s line %d: %s %s", path, lineno, keyword,
+		    *field != NULL ? "given twice" : "needs a value");
+		return SOA_ERR_CONFIG;
+	}
+	*field = util_xstrdup(value);
+	return 0;
+}
+
+/* A URL keyword: https, or http on loopback. */
+static int
+set_url(char **field, const char *path, int lineno, const char *keyword,
+    const char *value)
+{
+	const char *why;
+
+	if (http_url_allowed(value, &why) != 0) {
+		error("%s line %d: %s \"%.200s\": %s", path, lineno, keyword,
+		    value, why);
+		return SOA_ERR_CONFIG;
+	}
+	return set_string(field, path, lineno, keyword, value);
+}
+
+static int
+profile_line(void *ctx, const char *path, int lineno, const char *keyword,
+    char *value)
+{
+	struct profile *p = ctx;
+	uint64_t n;
+
+	if (strcmp(keyword, "issuer") == 0)
+		return set_url(&p->issuer, path, lineno, keyword, value);
+	if (strcmp(keyword, "client_id") == 0)
+		return set_string(&p->client_id, path, lineno, keyword, value);
+	if (strcmp(keyword, "scopes") == 0)
+		return set_string(&p->scopes, path, lineno, keyword, value);
+	if (strcmp(keyword, "ca_file") == 0)
+		return set_string(&p->ca_file, path, lineno, keyword, value);
+	if (strcmp(keyword, "device_authorization_endpoint") == 0)
+		return set_url(&p->device_endpoint, path, lineno, keyword,
+		    value);
+	if (strcmp(keyword, "token_endpoint") == 0)
+		return set_url(&p->token_endpoint, path, lineno, keyword,
+		    value);
+	if (strcmp(keyword, "token") == 0) {
+		if (strcmp(value, "id_token") == 0)
+			p->token_kind = TOKEN_ID;
+		else if (strcmp(value, "access_token") == 0)
+			p->token_kind = TOKEN_ACCESS;
+		else {
+			error("%s line %d: token must be id_token or "
+			    "access_token", path, lineno);
+			return SOA_ERR_CONFIG;
+		}
+		return 0;
+	}
+	if (strcmp(keyword, "http_timeout") == 0) {
+		if (util_parse_u64(value, 100, 120000, &n) != 0) {
+			error("%s line %d: http_timeout must be 100 to 120000 "
+			    "milliseconds", path, lineno);
+			return SOA_ERR_CONFIG;
+		}
+		p->http_timeout_ms = (long)n;
+		return 0;
+	}
+	if (strcmp(keyword, "qr") == 0) {
+		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
+			error("%s line %d: qr must be yes or no", path, lineno);
+			return SOA_ERR_CONFIG;
+		}
+		p->qr = strcmp(value, "yes") == 0;
+		return 0;
+	}
+	error("%s line %d: unknown keyword \"%.40s\"", path, lineno, keyword);
+	return SOA_ERR_CONFIG;
+}
+
+int
+profile_load(const char *path, struct profile *p)
+{
+	struct config_handler h = { profile_line, p };
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	p->token_kind = TOKEN_ID;
+	p->http_timeout_ms = 10000;
+	p->qr = 1;
+	if (path == NULL) {
+		error("no configuration: set SSH_OAUTH_CONFIG or HOME");
+		return SOA_ERR_CONFIG;
+	}
+	p->path = util_xstrdup(path);
+	if ((r = config_load(path, UTIL_FILE_TRUSTED, &h)) != 0)
+		return r;
+	if (p->issuer == NULL || p->client_id == NULL) {
+		error("%s: issuer and client_id are required", path);
+		return SOA_ERR_CONFIG;
+	}
+	if (p->scopes == NULL)
+		p->scopes = util_xstrdup(DEFAULT_SCOPES);
+	return 0;
+}
+
+void
+profile_free(struct profile *p)
+{
+	free(p->path);
+	free(p->issuer);
+	free(p->client_id);
+	free(p->scopes);
+	free(p->ca_file);
+	free(p->device_endpoint);
+	free(p->token_endpoint);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,90 @@
+/*
+ * The sign-in prompt, on stderr and never on stdout (which may be ssh's
+ * transport). Every provider-supplied string is escaped before it
+ * reaches the terminal: a hostile provider must not be able to send
+ * escape sequences.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <qrencode.h>
+
+#include "helper.h"
+#include "log.h"
+
+#define SHOWN_MAX	512
+
+/*
+ * Draw the QR code two modules per character cell with half blocks, in
+ * black on white whatever the terminal's colours, inside the four-module
+ * quiet zone scanners need. Skipped when the terminal is too small.
+ */
+static void
+show_qr(const char *text)
+{
+	struct winsize ws;
+	QRcode *qr;
+	int x, y, size, top, bottom, margin = 2;
+
+	if (!isatty(STDERR_FILENO) ||
+	    ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == -1)
+		return;
+	if ((qr = QRcode_encodeString(text, 0, QR_ECLEVEL_L, QR_MODE_8, 1)) ==
+	    NULL)
+		return;
+	size = qr->width + 2 * margin;
+	if (ws.ws_col < size + 2 || ws.ws_row < size / 2 + 8) {
+		fprintf(stderr, "  (terminal too small for the QR code)\n");
+		goto out;
+	}
+	for (y = -margin; y < qr->width + margin; y += 2) {
+		fprintf(stderr, "  \033[30;47m");
+		for (x = -margin; x < qr->width + margin; x++) {
+			top = y >= 0 && y < qr->width && x >= 0 &&
+			    x < qr->width && (qr->data[y * qr->width + x] & 1);
+			bottom = y + 1 >= 0 && y + 1 < qr->width && x >= 0 &&
+			    x < qr->width &&
+			    (qr->data[(y + 1) * qr->width + x] & 1);
+			fputs(top && bottom ? "\u2588" : top ? "\u2580" :
+			    bottom ? "\u2584" : " ", stderr);
+		}
+		fprintf(stderr, "\033[0m\n");
+	}
+ out:
+	QRcode_free(qr);
+}
+
+void
+prompt_show(const struct profile *p, const char *uri,
+    const char *uri_complete, const char *user_code, int64_t expires_in)
+{
+	char shown_uri[SHOWN_MAX], shown_code[64], shown_full[SHOWN_MAX];
+
+	log_escape(shown_uri, sizeof(shown_uri), uri, 300);
+	log_escape(shown_code, sizeof(shown_code), user_code, 40);
+	fprintf(stderr, "\nssh-oauth: sign in to continue\n\n");
+	fprintf(stderr, "  Open:  %s\n", shown_uri);
+	fprintf(stderr, "  Code:  %s\n\n", shown_code);
+
+	/* Only the provider's own complete URL: never build one. */
+	if (uri_complete != NULL) {
+		log_escape(shown_full, sizeof(shown_full), uri_complete, 300);
+		if (p->qr)
+			show_qr(uri_complete);
+		fprintf(stderr, "  Or open %s\n\n", shown_full);
+	} else if (p->qr)
+		show_qr(uri);
+	fprintf(stderr, "  Waiting for approval (the code expires in %lld "
+	    "min)...\n", (long long)(expires_in + 59) / 60);
+	fflush(stderr);
+}
+
+void
+prompt_done(const char *what)
+{
+	if (what != NULL)
+		fprintf(stderr, "ssh-oauth: sign-in %s\n", what);
+	fflush(stderr);
+}
