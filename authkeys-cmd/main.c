@@ -60,9 +60,6 @@ main(int argc, char **argv)
 	util_sanitise_stdfd();
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&d, 0, sizeof(d));
-	if (argc > 1 && (strcmp(argv[1], "check") == 0 ||
-	    strcmp(argv[1], "refresh") == 0))
-		sinks |= LOG_TO_STDERR;
 	log_init("ssh-oauth-authkeys", LOG_LEVEL_INFO, sinks);
 	while ((ch = getopt(argc, argv, "df:v")) != -1) {
 		switch (ch) {
@@ -82,6 +79,12 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+
+	/* Run by hand, not by sshd: the admin wants to see what happens. */
+	if (argc == 1 && (strcmp(argv[0], "check") == 0 ||
+	    strcmp(argv[0], "refresh") == 0))
+		log_init("ssh-oauth-authkeys", LOG_LEVEL_INFO,
+		    sinks | LOG_TO_STDERR);
 	if (sodium_init() < 0) {
 		error("libsodium failed to initialise");
 		return 1;
