@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Logging in through ProxyCommand: the helper puts key and certificate in
+# ssh-agent with the token's lifetime, then relays the connection.
+. "$(dirname "$0")/lib.sh"
+rig_start
+agent_start
+
+ssh_as alice first root@viaproxy 'id -un'
+check_eq "an ssh-admins member logs in as root through ProxyCommand" \
+    "0 root" "$? $(cat "$R/first.out")"
+check_eq "the first login showed one device-flow prompt" 1 \
+    "$(prompts_in first)"
+ssh-add -l > "$R/agent.list" 2>&1
+check_grep "the agent holds the certificate" 'ED25519-CERT' "$R/agent.list"
+
+# The agent's certificate is reused: no prompt, no second key.
+ssh_as alice second root@viaproxy 'id -un'
+check_eq "a second login succeeds" "0 root" "$? $(cat "$R/second.out")"
+check_eq "the second login shows no prompt" 0 "$(prompts_in second)"
+check_eq "the agent still holds one key" 1 \
+    "$(ssh-add -l 2>/dev/null | wc -l)"
+
+# Provider stopped, agent emptied: the cached token still makes a key
+# the server accepts offline.
+idp_stop
+ssh-add -D >/dev/null 2>&1
+ssh_as alice offline root@viaproxy 'id -un'
+check_eq "with the provider stopped, a still-valid token logs in" \
+    "0 root" "$? $(cat "$R/offline.out")"
+check_eq "and no device flow was needed" 0 "$(prompts_in offline)"
+
+rig_finish
