@@ -18,6 +18,9 @@ HARDEN	?= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 PKGS	 = libcurl json-c libjwt libsodium openssl libqrencode
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ifdef WERROR
+WARNFLAGS += -Werror
+endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Icommon $(PKG_CFLAGS) $(WARNFLAGS) \
 	$(HARDEN) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
@@ -61,7 +64,8 @@ tests/unit/test-%: tests/unit/test-%.c tests/unit/unit.h $(AKC_LIB_OBJS) \
 
 # make check: every unit test, then the end-to-end suite on real sshd,
 # ssh and the test identity provider. T=name runs the matching tests only.
-check: all
+check: deps
+	@$(MAKE) --no-print-directory all
 	@tests/run-tests.sh $(T)
 
 unit: $(UNIT_TESTS)
@@ -70,7 +74,8 @@ unit: $(UNIT_TESTS)
 check-style:
 	@tests/check-style.sh
 
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@tests/demo.sh
 
 deps:

@@ -15,37 +15,43 @@
 #include "log.h"
 
 #define SHOWN_MAX	512
+#define PROMPT_LINES	4	/* Open, Code, Waiting, a spare */
 
 /*
  * Draw the QR code two modules per character cell with half blocks, in
- * black on white whatever the terminal's colours, inside the four-module
- * quiet zone scanners need. Skipped when the terminal is too small.
+ * black on white whatever the terminal's colours, with a two-module
+ * quiet zone. It goes above the text, so that on a small screen the code
+ * and URL stay visible at the bottom; a terminal that reports no size
+ * counts as 80x24.
  */
 static void
 show_qr(const char *text)
 {
 	struct winsize ws;
 	QRcode *qr;
-	int x, y, size, top, bottom, margin = 2;
+	int x, y, size, rows, top, bottom, margin = 2;
 
 	if (!isatty(STDERR_FILENO) ||
 	    ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == -1)
 		return;
+	if (ws.ws_col == 0 || ws.ws_row == 0) {
+		ws.ws_col = 80;
+		ws.ws_row = 24;
+	}
 	if ((qr = QRcode_encodeString(text, 0, QR_ECLEVEL_L, QR_MODE_8, 1)) ==
 	    NULL)
 		return;
 	size = qr->width + 2 * margin;
-	if (ws.ws_col < size + 2 || ws.ws_row < size / 2 + 8) {
-		fprintf(stderr, "  (terminal too small for the QR code)\n");
+	rows = (size + 1) / 2;
+	if (ws.ws_col < size + 2 || ws.ws_row < rows + PROMPT_LINES)
 		goto out;
-	}
 	for (y = -margin; y < qr->width + margin; y += 2) {
 		fprintf(stderr, "  \033[30;47m");
 		for (x = -margin; x < qr->width + margin; x++) {
 			top = y >= 0 && y < qr->width && x >= 0 &&
 			    x < qr->width && (qr->data[y * qr->width + x] & 1);
-			bottom = y + 1 >= 0 && y + 1 < qr->width && x >= 0 &&
-			    x < qr->width &&
+			bottom = y + 1 < qr->width && x >= 0 &&
+			    x < qr->width && y + 1 >= 0 &&
 			    (qr->data[(y + 1) * qr->width + x] & 1);
 			fputs(top && bottom ? "\u2588" : top ? "\u2580" :
 			    bottom ? "\u2584" : " ", stderr);
@@ -60,22 +66,16 @@ void
 prompt_show(const struct profile *p, const char *uri,
     const char *uri_complete, const char *user_code, int64_t expires_in)
 {
-	char shown_uri[SHOWN_MAX], shown_code[64], shown_full[SHOWN_MAX];
+	char shown_uri[SHOWN_MAX], shown_code[64];
 
+	/* Only the provider's own complete URL goes in the QR code. */
+	fprintf(stderr, "\nssh-oauth: sign in to continue\n");
+	if (p->qr)
+		show_qr(uri_complete != NULL ? uri_complete : uri);
 	log_escape(shown_uri, sizeof(shown_uri), uri, 300);
 	log_escape(shown_code, sizeof(shown_code), user_code, 40);
-	fprintf(stderr, "\nssh-oauth: sign in to continue\n\n");
 	fprintf(stderr, "  Open:  %s\n", shown_uri);
-	fprintf(stderr, "  Code:  %s\n\n", shown_code);
-
-	/* Only the provider's own complete URL: never build one. */
-	if (uri_complete != NULL) {
-		log_escape(shown_full, sizeof(shown_full), uri_complete, 300);
-		if (p->qr)
-			show_qr(uri_complete);
-		fprintf(stderr, "  Or open %s\n\n", shown_full);
-	} else if (p->qr)
-		show_qr(uri);
+	fprintf(stderr, "  Code:  %s\n", shown_code);
 	fprintf(stderr, "  Waiting for approval (the code expires in %lld "
 	    "min)...\n", (long long)(expires_in + 59) / 60);
 	fflush(stderr);
