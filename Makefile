@@ -38,6 +38,9 @@ AKC_LIB_OBJS = $(filter-out authkeys-cmd/main.o,$(AKC_OBJS))
 UNIT_TESTS = tests/unit/test-b64 tests/unit/test-sshcert tests/unit/test-jws \
 	tests/unit/test-policy tests/unit/test-jsonx
 
+FUZZ_TARGETS = tests/fuzz/fuzz-jws tests/fuzz/fuzz-sshcert \
+	tests/fuzz/fuzz-policy
+
 HELPER	= ssh-helper/ssh-oauth
 AKC	= authkeys-cmd/ssh-oauth-authkeys
 
@@ -62,6 +65,19 @@ tests/unit/test-%: tests/unit/test-%.c tests/unit/unit.h $(AKC_LIB_OBJS) \
 	$(CC) $(ALL_CFLAGS) -Iauthkeys-cmd $(ALL_LDFLAGS) -o $@ $< \
 	    $(AKC_LIB_OBJS) common/libcommon.a $(PKG_LIBS) -lm
 
+# libFuzzer targets; build them with clang and -fsanitize=fuzzer-no-link
+# in CFLAGS, as tests/fuzz/run.sh does.
+tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(AKC_LIB_OBJS) common/libcommon.a
+	$(CC) $(ALL_CFLAGS) -Iauthkeys-cmd -fsanitize=fuzzer $(ALL_LDFLAGS) \
+	    -o $@ $< $(AKC_LIB_OBJS) common/libcommon.a $(PKG_LIBS) -lm
+
+fuzz-targets: $(FUZZ_TARGETS)
+
+# make fuzz FUZZ_TIME=600: fuzz each target that long, growing the corpus.
+FUZZ_TIME ?= 300
+fuzz:
+	@FUZZ_KEEP=1 tests/fuzz/run.sh $(FUZZ_TIME)
+
 # make check: every unit test, then the end-to-end suite on real sshd,
 # ssh and the test identity provider. T=name runs the matching tests only.
 check: deps
@@ -70,6 +86,9 @@ check: deps
 
 unit: $(UNIT_TESTS)
 	@tests/run-tests.sh unit
+
+gates:
+	@tests/gates.sh
 
 check-style:
 	@tests/check-style.sh
@@ -93,6 +112,7 @@ install: $(HELPER) $(AKC)
 
 clean:
 	rm -f common/*.o common/libcommon.a ssh-helper/*.o authkeys-cmd/*.o \
-	    $(HELPER) $(AKC) $(UNIT_TESTS)
+	    $(HELPER) $(AKC) $(UNIT_TESTS) $(FUZZ_TARGETS)
 
-.PHONY: all check unit check-style demo deps install clean
+.PHONY: all check unit check-style demo deps install clean fuzz \
+	fuzz-targets gates

@@ -175,8 +175,9 @@ policy_line(void *ctx, const char *path, int lineno, const char *keyword,
 	return 0;
 }
 
-int
-akc_policy_load(const char *path, struct akc_policy **out)
+/* A policy from the file at path, or from text when it is not NULL. */
+static int
+policy_build(const char *path, char *text, struct akc_policy **out)
 {
 	struct akc_policy *pol;
 	struct config_handler h;
@@ -187,12 +188,26 @@ akc_policy_load(const char *path, struct akc_policy **out)
 		return SOA_ERR_ALLOC;
 	h.line = policy_line;
 	h.ctx = pol;
-	if ((r = config_load(path, UTIL_FILE_TRUSTED, &h)) != 0) {
+	r = text != NULL ? config_parse(path, text, &h) :
+	    config_load(path, UTIL_FILE_TRUSTED, &h);
+	if (r != 0) {
 		akc_policy_free(pol);
 		return r;
 	}
 	*out = pol;
 	return 0;
+}
+
+int
+akc_policy_load(const char *path, struct akc_policy **out)
+{
+	return policy_build(path, NULL, out);
+}
+
+int
+akc_policy_parse(const char *name, char *text, struct akc_policy **out)
+{
+	return policy_build(name, text, out);
 }
 
 void

@@ -48,6 +48,9 @@ void akc_config_free(struct akc_config *cfg);
 /* Load the policy file; every problem is logged with its line number. */
 int akc_policy_load(const char *path, struct akc_policy **out)
     __attribute__((warn_unused_result));
+/* The same from text in memory (modified in place); name is for errors. */
+int akc_policy_parse(const char *name, char *text, struct akc_policy **out)
+    __attribute__((warn_unused_result));
 void akc_policy_free(struct akc_policy *pol);
 
 /*

@@ -34,25 +34,13 @@ trim_end(char *s)
 }
 
 int
-config_load(const char *path, int file_flags, const struct config_handler *h)
+config_parse(const char *path, char *text, const struct config_handler *h)
 {
-	struct buf b;
-	const char *why, *text;
 	char *line, *next, *keyword;
 	int lineno = 0, r;
 
-	buf_init(&b, CONFIG_FILE_MAX);
-	if ((r = util_read_file(path, file_flags, &b, &why)) != 0) {
-		error("%s: %s", path, why);
-		goto out;
-	}
-	if ((r = buf_cstring(&b, &text)) != 0) {
-		error("%s: holds a NUL byte", path);
-		goto out;
-	}
-
 	/* One keyword per line; the handler judges the value. */
-	for (line = (char *)b.data; line != NULL; line = next) {
+	for (line = text; line != NULL; line = next) {
 		lineno++;
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
@@ -63,9 +51,28 @@ config_load(const char *path, int file_flags, const struct config_handler *h)
 		keyword = config_next_word(&line);
 		line += strspn(line, BLANKS);
 		if ((r = h->line(h->ctx, path, lineno, keyword, line)) != 0)
-			goto out;
+			return r;
 	}
-	r = 0;
+	return 0;
+}
+
+int
+config_load(const char *path, int file_flags, const struct config_handler *h)
+{
+	struct buf b;
+	const char *why, *text;
+	int r;
+
+	buf_init(&b, CONFIG_FILE_MAX);
+	if ((r = util_read_file(path, file_flags, &b, &why)) != 0) {
+		error("%s: %s", path, why);
+		goto out;
+	}
+	if ((r = buf_cstring(&b, &text)) != 0) {
+		error("%s: holds a NUL byte", path);
+		goto out;
+	}
+	r = config_parse(path, (char *)b.data, h);
  out:
 	buf_free(&b);
 	return r;

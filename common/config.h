@@ -26,6 +26,10 @@ struct config_handler {
 int config_load(const char *path, int file_flags,
     const struct config_handler *h) __attribute__((warn_unused_result));
 
+/* The same for text already in memory (modified in place). */
+int config_parse(const char *path, char *text, const struct config_handler *h)
+    __attribute__((warn_unused_result));
+
 /* Split value at blanks: the next word, advancing *value; NULL at end. */
 char *config_next_word(char **value);
 
