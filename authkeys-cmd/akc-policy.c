@@ -85,14 +85,15 @@ valid_options(const char *s, const char **why)
 
 	while (*s != '\0') {
 		if (strncmp(s, "from=\"", 6) == 0) {
-			if ((end = strchr(s + 6, '"')) == NULL || end == s + 6) {
+			end = strchr(s + 6, '"');
+			if (end == NULL || end == s + 6) {
 				*why = "from= needs a quoted pattern list";
 				return 0;
 			}
 			if (strspn(s + 6, "abcdefghijklmnopqrstuvwxyz"
 			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:*?!,/-") !=
 			    (size_t)(end - s - 6)) {
-				*why = "from= pattern holds a forbidden character";
+				*why = "from= holds a forbidden character";
 				return 0;
 			}
 			s = end + 1;

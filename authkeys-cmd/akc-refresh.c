@@ -39,7 +39,8 @@ fetch(const struct akc_config *cfg, const char *url, size_t max,
 		return r;
 	}
 	if (resp->status != 200) {
-		error("fetching \"%.200s\": HTTP status %ld", url, resp->status);
+		error("fetching \"%.200s\": HTTP status %ld", url,
+		    resp->status);
 		return SOA_ERR_HTTP;
 	}
 	return 0;

@@ -87,6 +87,13 @@ jwk_fits_alg(json_object *jwk, const char *alg)
 	return 0;
 }
 
+/* RFC 9864 renames EdDSA over Ed25519 to Ed25519; both name one thing. */
+static int
+is_eddsa(const char *alg)
+{
+	return strcmp(alg, "EdDSA") == 0 || strcmp(alg, "Ed25519") == 0;
+}
+
 /* Whether the key may be used to verify signatures at all. */
 static int
 jwk_is_for_verifying(json_object *jwk)
@@ -125,10 +132,8 @@ jwk_usable_for(json_object *jwk, const char *alg)
 	if (json_object_object_get_ex(jwk, "alg", NULL)) {
 		if ((kalg = jsonx_string(jwk, "alg")) == NULL)
 			return 0;
-		/* RFC 9864 renames EdDSA to Ed25519; accept either pairing. */
 		if (strcmp(kalg, alg) != 0 &&
-		    !(strcmp(alg, "EdDSA") == 0 && strcmp(kalg, "Ed25519") == 0) &&
-		    !(strcmp(alg, "Ed25519") == 0 && strcmp(kalg, "EdDSA") == 0))
+		    !(is_eddsa(alg) && is_eddsa(kalg)))
 			return 0;
 	}
 	return 1;
@@ -191,7 +196,7 @@ jwks_select(const struct jwks *set, const char *kid, const char *alg,
 	else if (kid != NULL && kid_seen == 0)
 		*why = "no key with the token's kid";
 	else if (kid != NULL)
-		*why = "the key with the token's kid does not fit its algorithm";
+		*why = "the key with the token's kid does not fit its alg";
 	else
 		*why = "no key fits the token's algorithm";
 	return SOA_ERR_KEY;
@@ -235,8 +240,10 @@ jwk_params(json_object *jwk, OSSL_PARAM_BLD *bld, const char **type,
 		}
 		if ((*bn_n = BN_bin2bn(n, (int)nlen, NULL)) == NULL ||
 		    (*bn_e = BN_bin2bn(e, (int)elen, NULL)) == NULL ||
-		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, *bn_n) ||
-		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, *bn_e)) {
+		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N,
+		    *bn_n) ||
+		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E,
+		    *bn_e)) {
 			r = SOA_ERR_ALLOC;
 			goto out;
 		}

@@ -110,7 +110,7 @@ jws_parse(const char *token, size_t len, struct jws **out, const char **why)
 	for (i = 0; refused_headers[i] != NULL; i++) {
 		if (json_object_object_get_ex(jws->header, refused_headers[i],
 		    NULL)) {
-			*why = "header names its own key or critical extensions";
+			*why = "header names its own key or crit extensions";
 			r = SOA_ERR_ALGORITHM;
 			goto out;
 		}

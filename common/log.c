@@ -70,7 +70,7 @@ log_msg(enum log_level level, const char *func, const char *fmt, ...)
 	if (level > log_level || level == LOG_LEVEL_QUIET)
 		return;
 
-	/* Format, then escape the whole line: values inside it are untrusted. */
+	/* Format, then escape the whole line: its values are untrusted. */
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
@@ -78,7 +78,8 @@ log_msg(enum log_level level, const char *func, const char *fmt, ...)
 
 	if (log_sinks & LOG_TO_STDERR) {
 		if (func != NULL)
-			fprintf(stderr, "%s: %s: %s\n", log_progname, func, msg);
+			fprintf(stderr, "%s: %s: %s\n", log_progname, func,
+			    msg);
 		else
 			fprintf(stderr, "%s: %s\n", log_progname, msg);
 	}

@@ -27,7 +27,7 @@
 
 struct sshcert_req {
 	const unsigned char	*pk;		/* 32-byte public key */
-	const unsigned char	*sk;		/* 64-byte libsodium secret key */
+	const unsigned char	*sk;		/* 64-byte libsodium secret */
 	const char		*key_id;
 	const char		*principal;
 	uint64_t		 valid_after;

@@ -80,7 +80,8 @@ agent_call(const char *sock, const struct buf *req, struct buf *reply)
 	int fd, r;
 
 	if ((fd = agent_connect(sock)) == -1) {
-		error("cannot reach ssh-agent at %s: %s", sock, strerror(errno));
+		error("cannot reach ssh-agent at %s: %s", sock,
+		    strerror(errno));
 		return SOA_ERR_IO;
 	}
 	len[0] = (unsigned char)(req->len >> 24);

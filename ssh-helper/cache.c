@@ -223,12 +223,13 @@ cache_load(const struct paths *paths, struct tokens *t)
 	if (r != 0)
 		tokens_free(t);
 	if (doc != NULL) {
-		/* json-c holds copies of the tokens: wipe them before freeing. */
+		/* json-c holds copies of the tokens: wipe them first. */
 		json_object_object_foreach(doc, k, v) {
 			(void)k;
-			if (json_object_is_type(v, json_type_string))
-				sodium_memzero((char *)json_object_get_string(v),
-				    (size_t)json_object_get_string_len(v));
+			if (!json_object_is_type(v, json_type_string))
+				continue;
+			sodium_memzero((char *)json_object_get_string(v),
+			    (size_t)json_object_get_string_len(v));
 		}
 		json_object_put(doc);
 	}

@@ -193,8 +193,8 @@ take_tokens(const struct profile *p, json_object *answer, struct tokens *t)
 		return SOA_ERR_PROVIDER;
 	}
 	if ((r = tokens_set_expiry(t, p->token_kind)) != 0) {
-		error("the %s is not a JWT with an exp claim, so servers cannot "
-		    "verify it; set token in %s",
+		error("the %s is not a JWT with an exp claim, so servers "
+		    "cannot verify it; set token in %s",
 		    p->token_kind == TOKEN_ID ? "id_token" : "access_token",
 		    p->path);
 		return r;

@@ -42,7 +42,7 @@ keys_certify(const struct keypair *kp, const char *user, const char *token,
 	char *key_id;
 	int r;
 
-	/* Valid from a minute ago, to absorb clock skew, until the token ends. */
+	/* Valid from a minute ago, for clock skew, until the token ends. */
 	key_id = util_xasprintf("ssh-oauth:%s", user);
 	memset(&req, 0, sizeof(req));
 	req.pk = kp->pk;
@@ -130,8 +130,9 @@ private_key_pem(const struct keypair *kp, const char *comment,
 	    36)) != 0)
 		goto out;
 	for (i = 0, n = strlen(enc); i < n; i += PEM_WIDTH) {
-		if ((r = buf_put(pem, enc + i, n - i < PEM_WIDTH ?
-		    n - i : PEM_WIDTH)) != 0 || (r = buf_put(pem, "\n", 1)) != 0)
+		if ((r = buf_put(pem, enc + i,
+		    n - i < PEM_WIDTH ? n - i : PEM_WIDTH)) != 0 ||
+		    (r = buf_put(pem, "\n", 1)) != 0)
 			goto out;
 	}
 	r = buf_put(pem, "-----END OPENSSH PRIVATE KEY-----\n", 34);

@@ -185,8 +185,9 @@ cmd_proxy(const struct profile *p, const char *user, const char *host,
 	memset(&kp, 0, sizeof(kp));
 	buf_init(&cert, 128 * 1024);
 	if (sock == NULL || *sock == '\0') {
-		error("proxy mode hands the key to ssh-agent, but SSH_AUTH_SOCK "
-		    "is not set: start ssh-agent, or use the Match exec mode");
+		error("proxy mode hands the key to ssh-agent, but "
+		    "SSH_AUTH_SOCK is not set: start ssh-agent, or use the "
+		    "Match exec mode");
 		return SOA_ERR_CONFIG;
 	}
 
@@ -366,7 +367,8 @@ main(int argc, char **argv)
 	/* Subcommands; options after the name are parsed again. */
 	if (strcmp(cmd, "ensure") == 0) {
 		optind = 1;
-		while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		while ((ch = getopt_long(argc, argv, "", longopts,
+		    NULL)) != -1) {
 			if (ch == 'H')
 				host = optarg;
 			else if (ch == 'U')
