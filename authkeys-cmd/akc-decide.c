@@ -1,9 +1,23 @@
 /*
  * One login decision, from sshd's %u %t %k to an authorized_keys line or
- * a reason. Reads the JWKS cache and nothing else: no network here.
+ * a reason. The steps, each of which may refuse:
+ *
+ *	certificate	layout, self-signature, the token extension
+ *	issuer		the token's iss must be one configured exactly
+ *	keys		the issuer's cached JWKS (fetched once on an unknown
+ *			kid, within fetch_timeout, unless offline)
+ *	signature	by the key the kid and algorithm select
+ *	claims		typ, aud (any configured audience), azp, exp, nbf, iat
+ *	policy		deny rules first, then the first allow rule naming
+ *			the target user
+ *
+ * explain runs the same steps with a trace of each.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <json.h>
@@ -16,26 +30,65 @@
 #include "jsonx.h"
 #include "jwk.h"
 #include "jws.h"
+#include "log.h"
 #include "sshcert.h"
 #include "util.h"
 
 #define JWKS_FILE_MAX	(256 * 1024)
 
-/* Load the key set the refresh command left in the cache. */
-static int
-load_jwks(const char *path, struct jwks **set, const char **why)
+/* One step of the trace; value is escaped, it may come from the token. */
+static void
+step(FILE *trace, const char *name, const char *text, const char *value)
 {
+	char shown[512];
+
+	if (trace == NULL)
+		return;
+	log_escape(shown, sizeof(shown), value != NULL ? value : "-", 400);
+	fprintf(trace, "%-10s %s%s\n", name, text, shown);
+}
+
+/* Load an issuer's key set; a missing cache is an empty set. */
+static int
+load_jwks(const struct akc_config *cfg, const struct akc_issuer *iss,
+    struct jwks **set, const char **why)
+{
+	const char *path = iss->jwks_file != NULL ? iss->jwks_file :
+	    iss->jwks_cache;
+	struct stat st;
 	struct buf b;
 	int r;
 
 	*set = NULL;
 	buf_init(&b, JWKS_FILE_MAX);
-	if ((r = util_read_file(path, UTIL_FILE_TRUSTED, &b, why)) != 0)
+	r = util_read_file(path, UTIL_FILE_TRUSTED, &b, why);
+	if (r == SOA_ERR_NOT_FOUND && iss->jwks_file == NULL) {
+		r = jwks_parse("{\"keys\":[]}", 11, set);
 		goto out;
-	if ((r = jwks_parse((const char *)b.data, b.len, set)) != 0)
+	}
+	if (r != 0)
+		goto out;
+	if ((r = jwks_parse((const char *)b.data, b.len, set)) != 0) {
 		*why = "JWKS cache is not a valid key set";
+		goto out;
+	}
+
+	/* A cache nobody refreshes is worth a warning, or a refusal. */
+	if (iss->jwks_file == NULL && stat(path, &st) == 0 &&
+	    (int64_t)time(NULL) - (int64_t)st.st_mtime > cfg->jwks_max_age) {
+		logit("JWKS cache %s is older than jwks_max_age; is the "
+		    "refresh timer running?", path);
+		if (cfg->stale_refuse) {
+			*why = "JWKS cache is older than jwks_max_age";
+			r = SOA_ERR_EXPIRED;
+		}
+	}
  out:
 	buf_free(&b);
+	if (r != 0) {
+		jwks_free(*set);
+		*set = NULL;
+	}
 	return r;
 }
 
@@ -46,6 +99,153 @@ claim_copy(json_object *claims, const char *name)
 	const char *s = jsonx_string(claims, name);
 
 	return s != NULL ? util_xstrdup(s) : NULL;
+}
+
+/* Signature against the cache, fetching once if the kid is new. */
+static int
+check_signature(const struct akc_config *cfg, const struct akc_issuer *iss,
+    const struct jws *jws, FILE *trace, const char **why)
+{
+	struct jwks *set = NULL;
+	const char *kid = jws_kid(jws);
+	int r;
+
+	if ((r = load_jwks(cfg, iss, &set, why)) != 0)
+		goto out;
+	if (kid != NULL && !jwks_has_kid(set, kid) && !cfg->offline &&
+	    iss->jwks_file == NULL) {
+		step(trace, "keys", "not cached, fetching the key set for kid ",
+		    kid);
+		if (akc_fetch_on_miss(cfg, iss) == 0) {
+			jwks_free(set);
+			if ((r = load_jwks(cfg, iss, &set, why)) != 0)
+				goto out;
+		}
+	}
+	r = jws_verify(jws, set, cfg->algs, why);
+ out:
+	jwks_free(set);
+	return r;
+}
+
+/* Claims against each configured audience until one passes. */
+static int
+check_claims(const struct akc_config *cfg, const struct akc_issuer *iss,
+    const struct jws *jws, int64_t *exp, const char **why)
+{
+	struct claims_expect want;
+	const char *typ = jsonx_string(jws_header(jws), "typ");
+	size_t i;
+	int r = SOA_ERR_CLAIM;
+
+	/* An access token must not pass where ID tokens are expected. */
+	if (iss->id_token && typ != NULL && (strcasecmp(typ, "at+jwt") == 0 ||
+	    strcasecmp(typ, "application/at+jwt") == 0)) {
+		*why = "an access token where the issuer expects ID tokens";
+		return SOA_ERR_CLAIM;
+	}
+	want.issuer = iss->issuer;
+	want.azp = iss->azp;
+	want.leeway = cfg->leeway;
+	want.now = (int64_t)time(NULL);
+	for (i = 0; i < iss->naudiences; i++) {
+		want.audience = iss->audiences[i];
+		if ((r = claims_check(jws_claims(jws), &want, exp, why)) == 0)
+			break;
+	}
+	return r;
+}
+
+/*
+ * Everything about the token; on success *rule is the granting policy
+ * line and *options the rendered options.
+ */
+static int
+check_token(const struct akc_config *cfg, const char *user,
+    const char *token, size_t token_len, FILE *trace,
+    struct akc_decision *d, int64_t *exp, char **options)
+{
+	const struct akc_issuer *iss;
+	struct akc_policy *pol = NULL;
+	struct jws *jws = NULL;
+	json_object *claims;
+	const char *why = NULL, *raw, *iss_claim;
+	char when[32];
+	time_t t;
+	int r;
+
+	*options = NULL;
+	if ((r = jws_parse(token, token_len, &jws, &why)) != 0) {
+		d->reason = why;
+		goto out;
+	}
+	claims = jws_claims(jws);
+	d->subject = claim_copy(claims, "sub");
+	d->email = claim_copy(claims, "email");
+	d->jti = claim_copy(claims, "jti");
+	step(trace, "token", "alg ", jws_alg(jws));
+	step(trace, "", "kid ", jws_kid(jws));
+	step(trace, "", "sub ", d->subject);
+
+	/* The issuer picks the keys, audiences and policy. */
+	iss_claim = jsonx_string(claims, "iss");
+	if (iss_claim == NULL ||
+	    (iss = akc_config_issuer(cfg, iss_claim)) == NULL) {
+		step(trace, "issuer", "not configured: ", iss_claim);
+		d->reason = "issuer not trusted";
+		r = SOA_ERR_CLAIM;
+		goto out;
+	}
+	d->issuer = iss->issuer;
+	step(trace, "issuer", "trusted: ", iss->issuer);
+
+	if ((r = check_signature(cfg, iss, jws, trace, &why)) != 0) {
+		step(trace, "signature", "refused: ", why);
+		d->reason = why;
+		goto out;
+	}
+	step(trace, "signature", "good", "");
+	if ((r = check_claims(cfg, iss, jws, exp, &why)) != 0) {
+		step(trace, "claims", "refused: ", why);
+		d->reason = why;
+		goto out;
+	}
+	t = (time_t)*exp;
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
+	step(trace, "claims", "good, token valid until ", when);
+
+	/* Policy: deny rules, then the first allow naming this user. */
+	if ((r = akc_policy_load(iss->policy_path, &pol)) != 0) {
+		d->reason = "policy file unusable";
+		goto out;
+	}
+	if ((d->rule_line = akc_policy_denied(pol, claims)) != 0) {
+		d->reason = "denied by a policy deny rule";
+		step(trace, "policy", "refused: ", d->reason);
+		d->rule_line = 0;
+		r = SOA_ERR_DENIED;
+		goto out;
+	}
+	d->rule_line = akc_policy_match(pol, claims, user, &raw);
+	if (d->rule_line == 0) {
+		d->reason = json_object_object_get_ex(claims, "_claim_names",
+		    NULL) ? "no policy rule grants this user; the groups "
+		    "claim was left out (overage), so groups are unknown" :
+		    "no policy rule grants this user to this identity";
+		step(trace, "policy", "refused: ", d->reason);
+		r = SOA_ERR_DENIED;
+		goto out;
+	}
+	if (trace != NULL)
+		fprintf(trace, "%-10s rule on line %d of %s grants \"%s\"\n",
+		    "policy", d->rule_line, iss->policy_path, user);
+	if ((r = akc_policy_render_options(raw, claims, iss->issuer,
+	    options)) != 0)
+		d->reason = "options too long";
+ out:
+	akc_policy_free(pol);
+	jws_free(jws);
+	return r;
 }
 
 /* expiry-time="YYYYMMDDHHMMSSZ", which sshd reads as UTC. */
@@ -62,17 +262,14 @@ format_expiry(int64_t t, char *out, size_t len)
 }
 
 int
-akc_decide(const struct akc_config *cfg, const struct akc_policy *pol,
-    const char *user, const char *keytype, const char *keyb64,
+akc_decide(const struct akc_config *cfg, const char *user,
+    const char *keytype, const char *keyb64, FILE *trace,
     struct akc_decision *d)
 {
 	struct sshcert *cert = NULL;
-	struct jwks *set = NULL;
-	struct jws *jws = NULL;
-	struct claims_expect want;
 	unsigned char *blob = NULL;
-	const char *options, *why = NULL;
-	char expiry[32], *key = NULL;
+	const char *why = NULL;
+	char expiry[32], *key = NULL, *options = NULL;
 	size_t blob_len;
 	int64_t exp;
 	int r;
@@ -94,66 +291,55 @@ akc_decide(const struct akc_config *cfg, const struct akc_policy *pol,
 	}
 	if ((r = sshcert_parse(blob, blob_len, &cert, &why)) != 0) {
 		d->reason = why != NULL ? why : "malformed certificate";
+		step(trace, "cert", "refused: ", d->reason);
 		goto out;
 	}
 	if (sshkey_ed25519_fingerprint(cert->key, &d->fingerprint) != 0)
 		d->fingerprint = NULL;
+	step(trace, "cert", "self-signed Ed25519 ", d->fingerprint);
 	if (cert->token == NULL) {
 		d->reason = "certificate carries no token";
+		step(trace, "cert", "refused: ", d->reason);
 		r = SOA_ERR_NOT_FOUND;
 		goto out;
 	}
 
-	/* The token: decode, then signature against the cached keys. */
-	if ((r = jws_parse(cert->token, cert->token_len, &jws, &why)) != 0) {
-		d->reason = why;
+	/* The token, then the line naming the certificate's own key. */
+	if ((r = check_token(cfg, user, cert->token, cert->token_len, trace,
+	    d, &exp, &options)) != 0)
 		goto out;
-	}
-	d->subject = claim_copy(jws_claims(jws), "sub");
-	d->email = claim_copy(jws_claims(jws), "email");
-	d->jti = claim_copy(jws_claims(jws), "jti");
-	if ((r = load_jwks(cfg->jwks_cache, &set, &why)) != 0) {
-		d->reason = why;
-		goto out;
-	}
-	if ((r = jws_verify(jws, set, cfg->algs, &why)) != 0) {
-		d->reason = why;
-		goto out;
-	}
-
-	/* Claims, now that they are known to come from the issuer. */
-	want.issuer = cfg->issuer;
-	want.audience = cfg->audience;
-	want.azp = cfg->azp;
-	want.leeway = cfg->leeway;
-	want.now = (int64_t)time(NULL);
-	if ((r = claims_check(jws_claims(jws), &want, &exp, &why)) != 0) {
-		d->reason = why;
-		goto out;
-	}
-
-	/* Policy: some rule must grant exactly this user. */
-	d->rule_line = akc_policy_match(pol, jws_claims(jws), user, &options);
-	if (d->rule_line == 0) {
-		d->reason = "no policy rule grants this user to this identity";
-		r = SOA_ERR_DENIED;
-		goto out;
-	}
 	if ((r = format_expiry(exp, expiry, sizeof(expiry))) != 0 ||
 	    (r = sshkey_ed25519_line(cert->key, &key)) != 0) {
 		d->reason = "internal error";
 		goto out;
 	}
 	d->line = util_xasprintf("cert-authority,principals=\"%s\","
-	    "expiry-time=\"%s\"%s%s %s", user, expiry,
-	    options[0] != '\0' ? "," : "", options, key);
+	    "expiry-time=\"%s\"%s %s", user, expiry, options, key);
 	r = 0;
  out:
+	free(options);
 	free(key);
 	free(blob);
-	jwks_free(set);
-	jws_free(jws);
 	sshcert_free(cert);
+	return r;
+}
+
+int
+akc_decide_token(const struct akc_config *cfg, const char *user,
+    const char *token, size_t token_len, FILE *trace,
+    struct akc_decision *d)
+{
+	char *options = NULL;
+	int64_t exp;
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	if (!akc_valid_user_name(user)) {
+		d->reason = "target user name is not a safe user name";
+		return SOA_ERR_DENIED;
+	}
+	r = check_token(cfg, user, token, token_len, trace, d, &exp, &options);
+	free(options);
 	return r;
 }
 

@@ -4,6 +4,7 @@
  * and discards stderr, so stdout carries the one granting line or
  * nothing, and every reason goes to syslog (LOG_AUTHPRIV).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <sodium.h>
 
 #include "akc.h"
+#include "buf.h"
 #include "err.h"
 #include "log.h"
 #include "util.h"
@@ -22,36 +24,139 @@ usage(void)
 	fprintf(stderr,
 	    "usage: ssh-oauth-authkeys [-dv] [-f config] user keytype key\n"
 	    "       ssh-oauth-authkeys [-dv] [-f config] refresh\n"
-	    "       ssh-oauth-authkeys [-dv] [-f config] check\n");
+	    "       ssh-oauth-authkeys [-dv] [-f config] check\n"
+	    "       ssh-oauth-authkeys [-dv] [-f config] explain user "
+	    "[file]\n");
 	exit(2);
 }
 
 /* Log the decision as one line: who, as whom, which rule or why not. */
 static void
-log_decision(const struct akc_config *cfg, const char *user,
-    const struct akc_decision *d)
+log_decision(const char *user, const struct akc_decision *d)
 {
-	if (d->line != NULL)
-		logit("accept user \"%.64s\" issuer \"%.200s\" sub \"%.100s\" "
-		    "email \"%.100s\" rule line %d key %s jti \"%.100s\"",
-		    user, cfg->issuer, d->subject ? d->subject : "",
-		    d->email ? d->email : "", d->rule_line,
-		    d->fingerprint ? d->fingerprint : "-",
-		    d->jti ? d->jti : "");
+	char rule[32];
+
+	snprintf(rule, sizeof(rule), "rule line %d", d->rule_line);
+	logit("%s user \"%.64s\" issuer \"%.200s\" sub \"%.100s\" "
+	    "email \"%.100s\" %s%s%s key %s jti \"%.100s\"",
+	    d->line != NULL ? "accept" : "refuse", user,
+	    d->issuer ? d->issuer : "", d->subject ? d->subject : "",
+	    d->email ? d->email : "", d->line != NULL ? rule : "reason \"",
+	    d->line != NULL ? "" : (d->reason ? d->reason : "unknown"),
+	    d->line != NULL ? "" : "\"",
+	    d->fingerprint ? d->fingerprint : "-", d->jti ? d->jti : "");
+}
+
+/* check: configuration, every policy, the caches and our own path. */
+static int
+cmd_check(const struct akc_config *cfg)
+{
+	struct akc_policy *pol;
+	const struct akc_issuer *iss;
+	const char *why;
+	char self[4096];
+	ssize_t n;
+	size_t i;
+	int r, status = 0;
+
+	for (i = 0; i < cfg->nissuers; i++) {
+		iss = &cfg->issuers[i];
+		if ((r = akc_policy_load(iss->policy_path, &pol)) != 0)
+			status = r;
+		akc_policy_free(pol);
+		if (access(iss->jwks_file != NULL ? iss->jwks_file :
+		    iss->jwks_cache, R_OK) != 0)
+			error("%s: no key set yet for \"%.200s\"; run "
+			    "ssh-oauth-authkeys refresh", iss->jwks_file ?
+			    iss->jwks_file : iss->jwks_cache, iss->issuer);
+	}
+
+	/* sshd refuses a command in a directory others could write to. */
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		if (util_check_root_path(self, &why) != 0)
+			error("%s: sshd will refuse to run it: %s", self, why);
+	}
+	if (status == 0)
+		printf("%s: configuration and policy are valid\n", cfg->path);
+	return status;
+}
+
+/* Read standard input to its end, within the buffer's cap. */
+static int
+read_stdin(struct buf *b)
+{
+	char chunk[4096];
+	ssize_t n;
+	int r;
+
+	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return SOA_ERR_IO;
+		if ((r = buf_put(b, chunk, (size_t)n)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+/* explain: the decision for a certificate line, a key blob or a token. */
+static int
+cmd_explain(const struct akc_config *cfg, const char *user, const char *path)
+{
+	struct akc_decision d;
+	struct buf b;
+	const char *why, *text;
+	char *in, *second;
+	size_t type_len = strlen("ssh-ed25519-cert-v01@openssh.com");
+	int r;
+
+	buf_init(&b, 256 * 1024);
+	memset(&d, 0, sizeof(d));
+	if (path == NULL || strcmp(path, "-") == 0)
+		r = read_stdin(&b);
 	else
-		logit("refuse user \"%.64s\" issuer \"%.200s\" sub \"%.100s\" "
-		    "email \"%.100s\" reason \"%s\" key %s jti \"%.100s\"",
-		    user, cfg->issuer, d->subject ? d->subject : "",
-		    d->email ? d->email : "", d->reason ? d->reason : "unknown",
-		    d->fingerprint ? d->fingerprint : "-",
-		    d->jti ? d->jti : "");
+		r = util_read_file(path, 0, &b, &why);
+	if (r != 0 || buf_cstring(&b, &text) != 0) {
+		error("%s: unreadable input", path ? path : "stdin");
+		r = SOA_ERR_IO;
+		goto out;
+	}
+
+	/* A "-cert.pub" line, a bare base64 blob, or a token. */
+	in = (char *)b.data;
+	in += strspn(in, " \t\r\n");
+	in[strcspn(in, "\r\n")] = '\0';
+	if (strncmp(in, "ssh-ed25519-cert-v01@openssh.com ", type_len + 1) ==
+	    0) {
+		second = in + type_len + 1;
+		second[strcspn(second, " ")] = '\0';
+		r = akc_decide(cfg, user, "ssh-ed25519-cert-v01@openssh.com",
+		    second, stdout, &d);
+	} else if (strncmp(in, "AAAA", 4) == 0)
+		r = akc_decide(cfg, user, "ssh-ed25519-cert-v01@openssh.com",
+		    in, stdout, &d);
+	else
+		r = akc_decide_token(cfg, user, in, strlen(in), stdout, &d);
+	if (r == 0 && d.line != NULL)
+		printf("verdict    allow; sshd receives:\n%s\n", d.line);
+	else if (r == 0)
+		printf("verdict    the token would allow \"%s\" (line %d)\n",
+		    user, d.rule_line);
+	else
+		printf("verdict    refuse: %s\n", d.reason ? d.reason :
+		    soa_err(r));
+ out:
+	akc_decision_free(&d);
+	buf_free(&b);
+	return r;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct akc_config cfg;
-	struct akc_policy *pol = NULL;
 	struct akc_decision d;
 	const char *config_path = AKC_CONFIG_DEFAULT;
 	int ch, sinks = LOG_TO_SYSLOG, r = SOA_ERR_INTERNAL;
@@ -81,8 +186,8 @@ main(int argc, char **argv)
 	argv += optind;
 
 	/* Run by hand, not by sshd: the admin wants to see what happens. */
-	if (argc == 1 && (strcmp(argv[0], "check") == 0 ||
-	    strcmp(argv[0], "refresh") == 0))
+	if (argc >= 1 && (strcmp(argv[0], "check") == 0 ||
+	    strcmp(argv[0], "refresh") == 0 || strcmp(argv[0], "explain") == 0))
 		log_init("ssh-oauth-authkeys", LOG_LEVEL_INFO,
 		    sinks | LOG_TO_STDERR);
 	if (sodium_init() < 0) {
@@ -93,31 +198,25 @@ main(int argc, char **argv)
 	/* The configuration is needed by every mode. */
 	if ((r = akc_config_load(config_path, &cfg)) != 0)
 		goto out;
-	if (argc == 1 && strcmp(argv[0], "refresh") == 0) {
-		r = akc_refresh(&cfg);
-		goto out;
-	}
-	if ((r = akc_policy_load(cfg.policy_path, &pol)) != 0)
-		goto out;
-	if (argc == 1 && strcmp(argv[0], "check") == 0) {
-		printf("%s: configuration and policy are valid\n", config_path);
-		r = 0;
-		goto out;
-	}
-	if (argc != 3)
+	if (argc == 1 && strcmp(argv[0], "refresh") == 0)
+		r = akc_refresh(&cfg, NULL);
+	else if (argc == 1 && strcmp(argv[0], "check") == 0)
+		r = cmd_check(&cfg);
+	else if ((argc == 2 || argc == 3) && strcmp(argv[0], "explain") == 0)
+		r = cmd_explain(&cfg, argv[1], argc == 3 ? argv[2] : NULL);
+	else if (argc == 3) {
+		/* The login itself: print the line only on an explicit yes. */
+		r = akc_decide(&cfg, argv[0], argv[1], argv[2], NULL, &d);
+		log_decision(argv[0], &d);
+		if (r == 0 && d.line != NULL) {
+			if (printf("%s\n", d.line) < 0 || fflush(stdout) != 0)
+				r = SOA_ERR_IO;
+		} else if (r == 0)
+			r = SOA_ERR_DENIED;
+	} else
 		usage();
-
-	/* The login itself: print the line only on an explicit yes. */
-	r = akc_decide(&cfg, pol, argv[0], argv[1], argv[2], &d);
-	log_decision(&cfg, argv[0], &d);
-	if (r == 0 && d.line != NULL) {
-		if (printf("%s\n", d.line) < 0 || fflush(stdout) != 0)
-			r = SOA_ERR_IO;
-	} else if (r == 0)
-		r = SOA_ERR_DENIED;
  out:
 	akc_decision_free(&d);
-	akc_policy_free(pol);
 	akc_config_free(&cfg);
 	return r == 0 ? 0 : 1;
 }

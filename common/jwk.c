@@ -161,6 +161,21 @@ jwks_usable_count(const struct jwks *set)
 }
 
 int
+jwks_has_kid(const struct jwks *set, const char *kid)
+{
+	const char *ckid;
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(set->keys); i++) {
+		ckid = jsonx_string(json_object_array_get_idx(set->keys, i),
+		    "kid");
+		if (ckid != NULL && strcmp(ckid, kid) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
 jwks_select(const struct jwks *set, const char *kid, const char *alg,
     json_object **jwk, const char **why)
 {

@@ -31,6 +31,9 @@ size_t jwks_usable_count(const struct jwks *set);
 int jwks_select(const struct jwks *set, const char *kid, const char *alg,
     json_object **jwk, const char **why) __attribute__((warn_unused_result));
 
+/* Whether any key in the set carries this kid; 1 or 0. */
+int jwks_has_kid(const struct jwks *set, const char *kid);
+
 /* Whether the JWK's kty/crv allow alg; 1 or 0. */
 int jwk_fits_alg(json_object *jwk, const char *alg);
 
