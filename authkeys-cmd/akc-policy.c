@@ -89,7 +89,8 @@ valid_principals(char *list)
 	size_t n;
 	int ok = 1;
 
-	if (list[0] == '\0' || list[strlen(list) - 1] == ',' ||
+	if (list[0] == '\0' || list[0] == ',' ||
+	    list[strlen(list) - 1] == ',' ||
 	    strstr(list, ",,") != NULL)
 		ok = 0;
 	for (p = strtok_r(copy, ",", &save); ok && p != NULL;

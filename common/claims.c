@@ -51,7 +51,7 @@ claims_check(json_object *claims, const struct claims_expect *want,
 {
 	json_object *aud;
 	const char *iss, *azp;
-	int64_t t, leeway = want->leeway;
+	int64_t t, expires, leeway = want->leeway;
 	size_t naud;
 	int present;
 
@@ -90,11 +90,11 @@ claims_check(json_object *claims, const struct claims_expect *want,
 		*why = "exp missing or not a number";
 		return SOA_ERR_CLAIM;
 	}
-	if (want->now > t + leeway) {
+	if (t < want->now - leeway) {
 		*why = "token expired";
 		return SOA_ERR_EXPIRED;
 	}
-	*exp = t;
+	expires = t;
 	if (time_claim(claims, "nbf", &t, &present) != 0) {
 		*why = "nbf is not a number";
 		return SOA_ERR_CLAIM;
@@ -111,6 +111,7 @@ claims_check(json_object *claims, const struct claims_expect *want,
 		*why = "token issued in the future (iat)";
 		return SOA_ERR_CLAIM;
 	}
+	*exp = expires;
 	return 0;
 }
 

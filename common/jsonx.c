@@ -31,6 +31,33 @@ count_members_in_text(const char *s, size_t n)
 	return count;
 }
 
+/* Whether every number in the tree is finite: json-c takes NaN, Infinity. */
+static int
+all_finite(json_object *o)
+{
+	size_t i;
+
+	switch (json_object_get_type(o)) {
+	case json_type_double:
+		return isfinite(json_object_get_double(o));
+	case json_type_object: {
+		json_object_object_foreach(o, key, val) {
+			(void)key;
+			if (!all_finite(val))
+				return 0;
+		}
+		return 1;
+	}
+	case json_type_array:
+		for (i = 0; i < json_object_array_length(o); i++)
+			if (!all_finite(json_object_array_get_idx(o, i)))
+				return 0;
+		return 1;
+	default:
+		return 1;
+	}
+}
+
 /* Count members of every object in the parsed tree. */
 static size_t
 count_members_in_tree(json_object *o)
@@ -83,7 +110,8 @@ jsonx_parse_object(const char *s, size_t n, json_object **out)
 			goto out;
 
 	/* json-c keeps one of two equal names: the counts then differ. */
-	if (count_members_in_text(s, n) != count_members_in_tree(o))
+	if (count_members_in_text(s, n) != count_members_in_tree(o) ||
+	    !all_finite(o))
 		goto out;
 	*out = o;
 	o = NULL;
@@ -112,14 +140,15 @@ jsonx_int64(json_object *o, const char *key, int64_t *out)
 	double d;
 
 	*out = 0;
-	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
+	if (!json_object_object_get_ex(o, key, &v))
 		return SOA_ERR_NOT_FOUND;
 	switch (json_object_get_type(v)) {
 	case json_type_int:
-		errno = 0;
-		*out = json_object_get_int64(v);
-		if (errno != 0)
+		/* json-c clamps integers out of range to the int64 limits. */
+		if (json_object_get_int64(v) == INT64_MAX ||
+		    json_object_get_int64(v) == INT64_MIN)
 			return SOA_ERR_FORMAT;
+		*out = json_object_get_int64(v);
 		return 0;
 	case json_type_double:
 		d = json_object_get_double(v);

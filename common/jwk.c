@@ -240,7 +240,7 @@ jwk_params(json_object *jwk, OSSL_PARAM_BLD *bld, const char **type,
 	const char *kty = jsonx_string(jwk, "kty");
 	const char *crv = jsonx_string(jwk, "crv");
 	const char *group;
-	int r = SOA_ERR_FORMAT;
+	int r = SOA_ERR_KEY;
 
 	*why = "malformed key";
 	if (kty != NULL && strcmp(kty, "RSA") == 0) {
@@ -249,12 +249,15 @@ jwk_params(json_object *jwk, OSSL_PARAM_BLD *bld, const char **type,
 		    jwk_member_bytes(jwk, "e", &e, &elen) != 0 ||
 		    nlen == 0 || elen == 0 || n[0] == 0 || elen > 8)
 			goto out;
-		if (nlen * 8 < RSA_MIN_BITS) {
+		if ((*bn_n = BN_bin2bn(n, (int)nlen, NULL)) == NULL) {
+			r = SOA_ERR_ALLOC;
+			goto out;
+		}
+		if (BN_num_bits(*bn_n) < RSA_MIN_BITS) {
 			*why = "RSA key shorter than 2048 bits";
 			goto out;
 		}
-		if ((*bn_n = BN_bin2bn(n, (int)nlen, NULL)) == NULL ||
-		    (*bn_e = BN_bin2bn(e, (int)elen, NULL)) == NULL ||
+		if ((*bn_e = BN_bin2bn(e, (int)elen, NULL)) == NULL ||
 		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N,
 		    *bn_n) ||
 		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E,

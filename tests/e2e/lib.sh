@@ -132,6 +132,17 @@ idp_token() {
 	return 1
 }
 
+# make_keys FILE KID...: a JWKS with a fresh private RSA key per kid,
+# for IDP_KEYS_FILE; the provider signs with the first.
+make_keys() {
+	node -e 'const c = require("crypto"); const [file, ...kids] =
+	    process.argv.slice(1); const keys = kids.map(kid => {
+	    const k = c.generateKeyPairSync("rsa", { modulusLength: 2048 })
+	    .privateKey.export({ format: "jwk" });
+	    return Object.assign(k, { kid, alg: "RS256", use: "sig" }); });
+	    require("fs").writeFileSync(file, JSON.stringify({ keys }));' "$@"
+}
+
 # Server side: configuration, policy and a warm JWKS cache.
 akc_setup() {
 	cat > "$R/etc/authkeys.conf" <<CONF
@@ -174,6 +185,7 @@ PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 PermitRootLogin prohibit-password
+PermitUserEnvironment SSH_OAUTH_*
 UsePAM no
 LogLevel VERBOSE
 CONF
