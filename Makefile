@@ -15,7 +15,7 @@ WARNFLAGS ?= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wwrite-strings \
 	-Wimplicit-fallthrough -Wsign-compare -Wvla
 HARDEN	?= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
-PKGS	 = libcurl json-c libjwt libsodium openssl libqrencode
+PKGS	 = libcurl json-c libsodium openssl libqrencode
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ifdef WERROR
@@ -27,14 +27,21 @@ ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 
 COMMON_OBJS = common/b64.o common/buf.o common/claims.o common/config.o \
 	common/err.o common/http.o common/jsonx.o common/jwk.o common/jws.o \
-	common/log.o common/sshcert.o common/util.o
+	common/log.o common/sshcert.o common/url.o common/util.o
 HELPER_OBJS = ssh-helper/main.o ssh-helper/cache.o ssh-helper/device.o \
 	ssh-helper/keys.o ssh-helper/agent.o ssh-helper/prompt.o \
 	ssh-helper/profile.o ssh-helper/tokens.o
+# The login path links no libcurl (it costs milliseconds per start);
+# the fetch program beside it does the HTTP.
 AKC_OBJS = authkeys-cmd/main.o authkeys-cmd/akc-config.o \
 	authkeys-cmd/akc-policy.o authkeys-cmd/akc-decide.o \
+	authkeys-cmd/akc-spawn.o
+FETCH_OBJS = authkeys-cmd/fetch-main.o authkeys-cmd/akc-config.o \
 	authkeys-cmd/akc-refresh.o
-AKC_LIB_OBJS = $(filter-out authkeys-cmd/main.o,$(AKC_OBJS))
+AKC_LIB_OBJS = $(filter-out authkeys-cmd/main.o,$(AKC_OBJS)) \
+	authkeys-cmd/akc-refresh.o
+AKC_PKGS = json-c libsodium libcrypto
+AKC_LIBS := $(shell pkg-config --libs $(AKC_PKGS) 2>/dev/null)
 UNIT_TESTS = tests/unit/test-b64 tests/unit/test-sshcert tests/unit/test-jws \
 	tests/unit/test-policy tests/unit/test-jsonx
 
@@ -43,8 +50,9 @@ FUZZ_TARGETS = tests/fuzz/fuzz-jws tests/fuzz/fuzz-sshcert \
 
 HELPER	= ssh-helper/ssh-oauth
 AKC	= authkeys-cmd/ssh-oauth-authkeys
+FETCH	= authkeys-cmd/ssh-oauth-authkeys-fetch
 
-all: $(HELPER) $(AKC) $(UNIT_TESTS)
+all: $(HELPER) $(AKC) $(FETCH) $(UNIT_TESTS)
 
 common/libcommon.a: $(COMMON_OBJS)
 	$(AR) rcs $@ $(COMMON_OBJS)
@@ -58,6 +66,10 @@ $(HELPER): $(HELPER_OBJS) common/libcommon.a
 
 $(AKC): $(AKC_OBJS) common/libcommon.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(AKC_OBJS) \
+	    common/libcommon.a $(AKC_LIBS) -lm
+
+$(FETCH): $(FETCH_OBJS) common/libcommon.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(FETCH_OBJS) \
 	    common/libcommon.a $(PKG_LIBS) -lm
 
 tests/unit/test-%: tests/unit/test-%.c tests/unit/unit.h $(AKC_LIB_OBJS) \
@@ -100,10 +112,11 @@ demo: deps
 deps:
 	@tests/install-deps.sh
 
-install: $(HELPER) $(AKC)
+install: $(HELPER) $(AKC) $(FETCH)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXEC)
 	install -m 0755 $(HELPER) $(DESTDIR)$(BINDIR)/ssh-oauth
 	install -m 0755 $(AKC) $(DESTDIR)$(LIBEXEC)/ssh-oauth-authkeys
+	install -m 0755 $(FETCH) $(DESTDIR)$(LIBEXEC)/ssh-oauth-authkeys-fetch
 	install -d -m 0755 $(DESTDIR)$(SYSCONF)
 	for f in authkeys.conf policy; do \
 	    test -e $(DESTDIR)$(SYSCONF)/$$f || \
@@ -112,7 +125,7 @@ install: $(HELPER) $(AKC)
 
 clean:
 	rm -f common/*.o common/libcommon.a ssh-helper/*.o authkeys-cmd/*.o \
-	    $(HELPER) $(AKC) $(UNIT_TESTS) $(FUZZ_TARGETS)
+	    $(HELPER) $(AKC) $(FETCH) $(UNIT_TESTS) $(FUZZ_TARGETS)
 
 .PHONY: all check unit check-style demo deps install clean fuzz \
 	fuzz-targets gates

@@ -116,7 +116,7 @@ check_signature(const struct akc_config *cfg, const struct akc_issuer *iss,
 	    iss->jwks_file == NULL) {
 		step(trace, "keys", "not cached, fetching the key set for kid ",
 		    kid);
-		if (akc_fetch_on_miss(cfg, iss) == 0) {
+		if (akc_spawn_fetch(cfg, iss) == 0) {
 			jwks_free(set);
 			if ((r = load_jwks(cfg, iss, &set, why)) != 0)
 				goto out;

@@ -140,8 +140,19 @@ int akc_refresh(const struct akc_config *cfg, const struct akc_issuer *only)
  * At login, for a kid the cache lacks: one fetch shared by concurrent
  * processes through a lock, at most one per fetch_interval, bounded by
  * fetch_timeout. On failure the cached set stays. 0 if the cache changed.
+ * Runs in ssh-oauth-authkeys-fetch, which links libcurl.
  */
 int akc_fetch_on_miss(const struct akc_config *cfg,
+    const struct akc_issuer *iss) __attribute__((warn_unused_result));
+
+/* Path of ssh-oauth-authkeys-fetch, beside this program; caller frees. */
+char *akc_fetch_program(void);
+
+/*
+ * Run "ssh-oauth-authkeys-fetch miss ISSUER" and wait for it, at most
+ * fetch_timeout and a little grace, then kill it. 0 if it succeeded.
+ */
+int akc_spawn_fetch(const struct akc_config *cfg,
     const struct akc_issuer *iss) __attribute__((warn_unused_result));
 
 #endif /* AKC_H */

@@ -10,46 +10,6 @@
 
 #define HTTP_USER_AGENT	"ssh-oauth/0.1"
 
-static int
-host_is_loopback(const char *host)
-{
-	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
-	    strcmp(host, "::1") == 0)
-		return 1;
-	/* 127.0.0.0/8 in dotted form: "127." then digits and dots only. */
-	return strncmp(host, "127.", 4) == 0 &&
-	    strspn(host + 4, "0123456789.") == strlen(host + 4);
-}
-
-int
-http_url_allowed(const char *url, const char **why)
-{
-	CURLU *u = NULL;
-	char *scheme = NULL, *host = NULL;
-	int r = SOA_ERR_CONFIG;
-
-	*why = NULL;
-	if ((u = curl_url()) == NULL)
-		return SOA_ERR_ALLOC;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-		*why = "not a valid URL";
-		goto out;
-	}
-	if (strcmp(scheme, "https") != 0 &&
-	    !(strcmp(scheme, "http") == 0 && host_is_loopback(host))) {
-		*why = "not https (plain http is allowed on loopback only)";
-		goto out;
-	}
-	r = 0;
- out:
-	curl_free(scheme);
-	curl_free(host);
-	curl_url_cleanup(u);
-	return r;
-}
-
 static size_t
 write_body(char *p, size_t size, size_t nmemb, void *ctx)
 {

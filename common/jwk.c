@@ -230,13 +230,53 @@ jwk_member_bytes(json_object *jwk, const char *name, unsigned char **out,
 	return b64url_decode(s, strlen(s), out, len);
 }
 
+int
+jwk_rsa_numbers(json_object *jwk, BIGNUM **bn_n, BIGNUM **bn_e,
+    const char **why)
+{
+	unsigned char *n = NULL, *e = NULL;
+	size_t nlen, elen;
+	int r = SOA_ERR_KEY;
+
+	*bn_n = *bn_e = NULL;
+	*why = "malformed RSA key";
+	if (jwk_member_bytes(jwk, "n", &n, &nlen) != 0 ||
+	    jwk_member_bytes(jwk, "e", &e, &elen) != 0 ||
+	    nlen == 0 || elen == 0 || n[0] == 0 || e[0] == 0 || elen > 8)
+		goto out;
+	r = SOA_ERR_ALLOC;
+	if ((*bn_n = BN_bin2bn(n, (int)nlen, NULL)) == NULL ||
+	    (*bn_e = BN_bin2bn(e, (int)elen, NULL)) == NULL)
+		goto out;
+	r = SOA_ERR_KEY;
+	if (BN_num_bits(*bn_n) < RSA_MIN_BITS) {
+		*why = "RSA key shorter than 2048 bits";
+		goto out;
+	}
+	if (!BN_is_odd(*bn_e) || BN_is_one(*bn_e)) {
+		*why = "RSA exponent is not an odd number above 1";
+		goto out;
+	}
+	*why = NULL;
+	r = 0;
+ out:
+	if (r != 0) {
+		BN_free(*bn_n);
+		BN_free(*bn_e);
+		*bn_n = *bn_e = NULL;
+	}
+	free(n);
+	free(e);
+	return r;
+}
+
 /* Build the OSSL_PARAM list describing an RSA or EC public key. */
 static int
 jwk_params(json_object *jwk, OSSL_PARAM_BLD *bld, const char **type,
     BIGNUM **bn_n, BIGNUM **bn_e, unsigned char **point, const char **why)
 {
-	unsigned char *n = NULL, *e = NULL, *x = NULL, *y = NULL;
-	size_t nlen, elen, xlen, ylen, flen;
+	unsigned char *x = NULL, *y = NULL;
+	size_t xlen, ylen, flen;
 	const char *kty = jsonx_string(jwk, "kty");
 	const char *crv = jsonx_string(jwk, "crv");
 	const char *group;
@@ -245,26 +285,14 @@ jwk_params(json_object *jwk, OSSL_PARAM_BLD *bld, const char **type,
 	*why = "malformed key";
 	if (kty != NULL && strcmp(kty, "RSA") == 0) {
 		*type = "RSA";
-		if (jwk_member_bytes(jwk, "n", &n, &nlen) != 0 ||
-		    jwk_member_bytes(jwk, "e", &e, &elen) != 0 ||
-		    nlen == 0 || elen == 0 || n[0] == 0 || elen > 8)
+		if ((r = jwk_rsa_numbers(jwk, bn_n, bn_e, why)) != 0)
 			goto out;
-		if ((*bn_n = BN_bin2bn(n, (int)nlen, NULL)) == NULL) {
-			r = SOA_ERR_ALLOC;
-			goto out;
-		}
-		if (BN_num_bits(*bn_n) < RSA_MIN_BITS) {
-			*why = "RSA key shorter than 2048 bits";
-			goto out;
-		}
-		if ((*bn_e = BN_bin2bn(e, (int)elen, NULL)) == NULL ||
-		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N,
+		r = SOA_ERR_ALLOC;
+		if (!OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N,
 		    *bn_n) ||
 		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E,
-		    *bn_e)) {
-			r = SOA_ERR_ALLOC;
+		    *bn_e))
 			goto out;
-		}
 	} else if (kty != NULL && strcmp(kty, "EC") == 0 && crv != NULL) {
 		*type = "EC";
 		if (strcmp(crv, "P-256") == 0) {
@@ -304,29 +332,23 @@ jwk_params(json_object *jwk, OSSL_PARAM_BLD *bld, const char **type,
 	*why = NULL;
 	r = 0;
  out:
-	free(n);
-	free(e);
 	free(x);
 	free(y);
 	return r;
 }
 
 int
-jwk_to_pem(json_object *jwk, char **pem, const char **why)
+jwk_to_pkey(json_object *jwk, EVP_PKEY **out, const char **why)
 {
 	OSSL_PARAM_BLD *bld = NULL;
 	OSSL_PARAM *params = NULL;
 	EVP_PKEY_CTX *ctx = NULL;
-	EVP_PKEY *pkey = NULL;
 	BIGNUM *bn_n = NULL, *bn_e = NULL;
 	unsigned char *point = NULL;
 	const char *type = NULL;
-	BIO *bio = NULL;
-	char *data;
-	long len;
 	int r = SOA_ERR_ALLOC;
 
-	*pem = NULL;
+	*out = NULL;
 	*why = NULL;
 	if ((bld = OSSL_PARAM_BLD_new()) == NULL)
 		goto out;
@@ -340,10 +362,33 @@ jwk_to_pem(json_object *jwk, char **pem, const char **why)
 	r = SOA_ERR_KEY;
 	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL)) == NULL ||
 	    EVP_PKEY_fromdata_init(ctx) != 1 ||
-	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+	    EVP_PKEY_fromdata(ctx, out, EVP_PKEY_PUBLIC_KEY, params) != 1) {
 		*why = "key rejected by OpenSSL";
 		goto out;
 	}
+	r = 0;
+ out:
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(bn_n);
+	BN_free(bn_e);
+	free(point);
+	return r;
+}
+
+int
+jwk_to_pem(json_object *jwk, char **pem, const char **why)
+{
+	EVP_PKEY *pkey = NULL;
+	BIO *bio = NULL;
+	char *data;
+	long len;
+	int r;
+
+	*pem = NULL;
+	if ((r = jwk_to_pkey(jwk, &pkey, why)) != 0)
+		return r;
 	r = SOA_ERR_ALLOC;
 	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
 	    PEM_write_bio_PUBKEY(bio, pkey) != 1)
@@ -358,11 +403,5 @@ jwk_to_pem(json_object *jwk, char **pem, const char **why)
  out:
 	BIO_free(bio);
 	EVP_PKEY_free(pkey);
-	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);
-	OSSL_PARAM_BLD_free(bld);
-	BN_free(bn_n);
-	BN_free(bn_e);
-	free(point);
 	return r;
 }

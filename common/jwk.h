@@ -10,6 +10,8 @@
 #include <stddef.h>
 
 #include <json.h>
+#include <openssl/bn.h>
+#include <openssl/evp.h>
 
 struct jwks;
 
@@ -34,13 +36,25 @@ int jwks_select(const struct jwks *set, const char *kid, const char *alg,
 /* Whether any key in the set carries this kid; 1 or 0. */
 int jwks_has_kid(const struct jwks *set, const char *kid);
 
+/*
+ * The RSA modulus and exponent of a JWK, checked: canonical base64url,
+ * no leading zeros, at least 2048 bits, an odd exponent above 1. The
+ * caller frees both.
+ */
+int jwk_rsa_numbers(json_object *jwk, BIGNUM **n, BIGNUM **e,
+    const char **why) __attribute__((warn_unused_result));
+
 /* Whether the JWK's kty/crv allow alg; 1 or 0. */
 int jwk_fits_alg(json_object *jwk, const char *alg);
 
 /*
- * Write an RSA or EC public JWK as a PEM SubjectPublicKeyInfo into a new
- * string. RSA moduli under 2048 bits are refused.
+ * An RSA or EC public JWK as an OpenSSL key the caller frees, or as a PEM
+ * SubjectPublicKeyInfo in a new string. RSA moduli under 2048 bits and EC
+ * points off their curve are refused. Keys given only as x5c are not
+ * supported.
  */
+int jwk_to_pkey(json_object *jwk, EVP_PKEY **out, const char **why)
+    __attribute__((warn_unused_result));
 int jwk_to_pem(json_object *jwk, char **pem, const char **why)
     __attribute__((warn_unused_result));
 

@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 packages="build-essential pkg-config clang clang-format valgrind curl
-	libcurl4-openssl-dev libjson-c-dev libjwt-dev libsodium-dev libssl-dev
+	libcurl4-openssl-dev libjson-c-dev libsodium-dev libssl-dev
 	libqrencode-dev openssh-server openssh-client"
 missing=
 for p in $packages; do

@@ -312,6 +312,7 @@ rig_start() {
 	trap rig_cleanup EXIT
 	mkdir -p "$R/libexec" "$R/etc" "$R/cache" "$R/home"
 	install -m 0755 "$AKC" "$R/libexec/ssh-oauth-authkeys"
+	install -m 0755 "$AKC-fetch" "$R/libexec/ssh-oauth-authkeys-fetch"
 	idp_start
 	akc_setup
 	sshd_start
