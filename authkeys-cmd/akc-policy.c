@@ -73,12 +73,15 @@ akc_valid_user_name(const char *name)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
 
-/* A claim name, as it may appear in a test or a {template}. */
+/*
+ * A claim name, as it may appear in a test or a {template}; namespaced
+ * claims such as Auth0's "https://example.com/roles" included.
+ */
 static int
 valid_claim_name(const char *s, size_t n)
 {
-	return n > 0 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:.-") >= n;
+	return n > 0 && n <= 128 && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:./-") >= n;
 }
 
 /* Each principal must be a valid user name or a {claim} template. */
@@ -328,7 +331,7 @@ test_holds(const struct akc_rule *rule, json_object *claims)
 static int
 principals_grant(const char *list, json_object *claims, const char *user)
 {
-	char name[65], local[AKC_NAME_MAX + 1];
+	char name[129], local[AKC_NAME_MAX + 1];
 	const char *v;
 	size_t n = strlen(user), len;
 

@@ -105,8 +105,7 @@ discover_jwks_uri(const struct akc_config *cfg, const struct akc_issuer *iss,
 
 	*jwks_uri = NULL;
 	memset(&resp, 0, sizeof(resp));
-	url = util_xasprintf("%s/.well-known/openid-configuration",
-	    iss->issuer);
+	url = url_discovery(iss->issuer);
 	if ((r = fetch(cfg, url, DISCOVERY_MAX, cfg->http_timeout_ms,
 	    &resp)) != 0)
 		goto out;

@@ -40,6 +40,9 @@ int http_request(const struct http_req *req, struct http_resp *resp,
     const char **why) __attribute__((warn_unused_result));
 void http_resp_free(struct http_resp *resp);
 
+/* The discovery document's URL for an issuer; caller frees. */
+char *url_discovery(const char *issuer);
+
 /* Form-encode s for a POST body; caller frees the result. */
 char *http_escape(const char *s);
 

@@ -9,6 +9,7 @@
 
 #include "err.h"
 #include "http.h"
+#include "util.h"
 
 #define URL_MAX	2048
 
@@ -78,4 +79,14 @@ http_url_allowed(const char *url, const char **why)
 		return SOA_ERR_CONFIG;
 	}
 	return 0;
+}
+
+char *
+url_discovery(const char *issuer)
+{
+	size_t n = strlen(issuer);
+
+	/* OIDC Discovery: the issuer, less a trailing "/", then the path. */
+	return util_xasprintf("%.*s/.well-known/openid-configuration",
+	    (int)(n > 0 && issuer[n - 1] == '/' ? n - 1 : n), issuer);
 }

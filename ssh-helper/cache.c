@@ -81,7 +81,7 @@ paths_init(const struct profile *p, struct paths *paths)
 	    (r = make_dirs(data_dir)) != 0)
 		goto out;
 
-	/* One cache per issuer, client, scopes and token choice. */
+	/* One cache per issuer, client and scopes. */
 	crypto_generichash_init(&st, NULL, 0, sizeof(hash));
 	crypto_generichash_update(&st, (const unsigned char *)p->issuer,
 	    strlen(p->issuer) + 1);
