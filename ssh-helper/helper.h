@@ -21,15 +21,25 @@
 
 enum token_kind { TOKEN_ID, TOKEN_ACCESS };
 
+/* How the client authenticates to the device and token endpoints. */
+enum client_auth {
+	CLIENT_AUTH_UNSET,	/* while loading: not given */
+	CLIENT_AUTH_NONE,	/* public client: client_id in the body */
+	CLIENT_AUTH_POST,	/* client_id and client_secret in the body */
+	CLIENT_AUTH_BASIC	/* HTTP Basic, RFC 6749 section 2.3.1 */
+};
+
 struct profile {
 	char		*path;
 	char		*issuer;
 	char		*client_id;
+	char		*client_secret;		/* NULL: a public client */
 	char		*scopes;
 	char		*ca_file;
 	char		*device_endpoint;	/* NULL: from discovery */
 	char		*token_endpoint;	/* NULL: from discovery */
 	enum token_kind	 token_kind;
+	enum client_auth client_auth;
 	long		 http_timeout_ms;
 	int		 qr;			/* show a QR code: 1 or 0 */
 };

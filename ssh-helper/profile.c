@@ -12,6 +12,20 @@
  *					skip discovery
  *	http_timeout MS			per request, default 10000
  *	qr yes|no			default: yes
+ *	client_secret SECRET		for confidential clients only
+ *	client_auth none|client_secret_post|client_secret_basic
+ *					default: none without a secret,
+ *					client_secret_post with one
+ *
+ * Client authentication is the same on the device authorization, token
+ * and refresh requests. "none" (a public client, as Okta's and Entra's
+ * native apps are) sends only client_id. client_secret_post adds
+ * client_secret to the form; client_secret_basic sends both in an HTTP
+ * Basic header instead (RFC 6749 section 2.3.1). Google wants a secret
+ * even for its "TV and limited input" clients; Entra and Auth0 refuse
+ * one sent by a public client. The secret lives in this file only: it
+ * is never put in argv, in the environment or in a log message, so keep
+ * the file mode 0600 when it holds one.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +82,51 @@ set_url(char **field, const char *path, int lineno, const char *keyword,
 	return set_string(field, path, lineno, keyword, value);
 }
 
+/* client_auth: remembered as given; checked against the secret later. */
+static int
+set_client_auth(struct profile *p, const char *path, int lineno,
+    const char *value)
+{
+	if (p->client_auth != CLIENT_AUTH_UNSET) {
+		error("%s line %d: client_auth given twice", path, lineno);
+		return SOA_ERR_CONFIG;
+	}
+	if (strcmp(value, "none") == 0)
+		p->client_auth = CLIENT_AUTH_NONE;
+	else if (strcmp(value, "client_secret_post") == 0)
+		p->client_auth = CLIENT_AUTH_POST;
+	else if (strcmp(value, "client_secret_basic") == 0)
+		p->client_auth = CLIENT_AUTH_BASIC;
+	else {
+		error("%s line %d: client_auth must be none, "
+		    "client_secret_post or client_secret_basic", path, lineno);
+		return SOA_ERR_CONFIG;
+	}
+	return 0;
+}
+
+/* The default client_auth, and a secret only where one is sent. */
+static int
+check_client_auth(struct profile *p)
+{
+	if (p->client_auth == CLIENT_AUTH_UNSET)
+		p->client_auth = p->client_secret != NULL ? CLIENT_AUTH_POST :
+		    CLIENT_AUTH_NONE;
+	if (p->client_auth == CLIENT_AUTH_NONE && p->client_secret != NULL) {
+		error("%s: client_auth none sends no secret; remove "
+		    "client_secret or choose client_secret_post or "
+		    "client_secret_basic", p->path);
+		return SOA_ERR_CONFIG;
+	}
+	if (p->client_auth != CLIENT_AUTH_NONE && p->client_secret == NULL) {
+		error("%s: client_auth %s needs client_secret", p->path,
+		    p->client_auth == CLIENT_AUTH_POST ? "client_secret_post" :
+		    "client_secret_basic");
+		return SOA_ERR_CONFIG;
+	}
+	return 0;
+}
+
 static int
 profile_line(void *ctx, const char *path, int lineno, const char *keyword,
     char *value)
@@ -110,6 +169,11 @@ profile_line(void *ctx, const char *path, int lineno, const char *keyword,
 		p->http_timeout_ms = (long)n;
 		return 0;
 	}
+	if (strcmp(keyword, "client_secret") == 0)
+		return set_string(&p->client_secret, path, lineno, keyword,
+		    value);
+	if (strcmp(keyword, "client_auth") == 0)
+		return set_client_auth(p, path, lineno, value);
 	if (strcmp(keyword, "qr") == 0) {
 		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
 			error("%s line %d: qr must be yes or no", path, lineno);
@@ -143,6 +207,8 @@ profile_load(const char *path, struct profile *p)
 		error("%s: issuer and client_id are required", path);
 		return SOA_ERR_CONFIG;
 	}
+	if ((r = check_client_auth(p)) != 0)
+		return r;
 	if (p->scopes == NULL)
 		p->scopes = util_xstrdup(DEFAULT_SCOPES);
 	return 0;
@@ -154,6 +220,7 @@ profile_free(struct profile *p)
 	free(p->path);
 	free(p->issuer);
 	free(p->client_id);
+	util_strfree(p->client_secret);
 	free(p->scopes);
 	free(p->ca_file);
 	free(p->device_endpoint);
