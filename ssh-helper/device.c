@@ -2,15 +2,30 @@
  * Talking to the provider: OIDC discovery, the device authorization
  * grant (RFC 8628) and the refresh token grant (RFC 6749 section 6).
  *
+ * Providers bend RFC 8628 in known ways, all accepted here:
+ * verification_url for verification_uri (Google, old Entra), no
+ * verification_uri_complete (the URL and code are shown; no URL is ever
+ * made up), expires_in and interval as digit strings, a missing or zero
+ * interval (5 s), "pending" answered with HTTP 400, 401 (Dex), 428 or
+ * 200 (GitHub style), and bodies form-encoded instead of JSON.
+ *
  * Only "authorization_pending" and "slow_down" mean "keep polling";
- * every other error ends the flow with the provider's words, escaped.
- * A local deadline from expires_in bounds the flow even when the
- * provider keeps saying "pending" forever.
+ * every other error ends the flow with the provider's words, escaped
+ * and capped, and a hint when the error names a known mistake in the
+ * set-up. slow_down adds 5 s to the interval for the rest of the flow;
+ * 429 and 503 wait for Retry-After, or slow down when it is absent. A
+ * local deadline from expires_in bounds the flow even when the provider
+ * keeps saying "pending", and every request has a hard timeout
+ * (http_timeout), so a hung provider cannot hang ssh.
+ *
+ * SSH_OAUTH_TEST_SECOND_MS is for tests only: it shortens each second
+ * the flow waits (intervals, Retry-After, the deadline) to that many
+ * milliseconds, 10 to 1000, so that tests/e2e/dialects.sh checks the
+ * polling schedule in seconds rather than minutes.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <json.h>
 
@@ -22,14 +37,53 @@
 #include "util.h"
 
 #define RESPONSE_MAX		(256 * 1024)
+#define FORM_MEMBERS_MAX	64
+#define EXCERPT_MAX		200
 #define DEFAULT_INTERVAL	5
+#define SLOW_DOWN_STEP		5
 #define MAX_INTERVAL		300
+#define DEFAULT_EXPIRES_IN	600
 #define MAX_EXPIRES_IN		(24 * 3600)
 #define TRANSPORT_RETRIES	3
+#define DEVICE_GRANT \
+    "urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"
+
+/* Bytes a form-encoded body may hold: no blanks, quotes or braces. */
+#define FORM_CHARS \
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" \
+    "-._~%+=&*:/?,;@!$'()"
 
 struct endpoints {
 	char	*device;
 	char	*token;
+};
+
+/* One answer from the provider, of any status. */
+struct answer {
+	long		 status;
+	long		 retry_after;	/* seconds, or -1 */
+	json_object	*obj;		/* NULL: neither JSON nor a form */
+	char		*excerpt;	/* the start of such a body */
+};
+
+/* What the device authorization endpoint handed out. */
+struct device_code {
+	char	*device_code;
+	char	*user_code;
+	char	*uri;
+	char	*uri_complete;		/* NULL if the provider sent none */
+	int64_t	 expires_in;
+	int64_t	 interval;
+};
+
+/* The polling schedule, in milliseconds of the monotonic clock. */
+struct poll {
+	int64_t	 unit;		/* how long one second of waiting lasts */
+	int64_t	 interval;	/* seconds between polls */
+	int64_t	 next;		/* when to poll next */
+	int64_t	 deadline;	/* the code's local expiry */
+	int	 last;		/* the poll at the deadline is under way */
+	int	 failures;	/* failed requests in a row */
 };
 
 static void
@@ -39,37 +93,217 @@ endpoints_free(struct endpoints *ep)
 	free(ep->token);
 }
 
-/* POST a form and parse a JSON answer of any status. */
+static void
+answer_free(struct answer *a)
+{
+	json_object_put(a->obj);
+	free(a->excerpt);
+	memset(a, 0, sizeof(*a));
+}
+
+static void
+device_code_free(struct device_code *dc)
+{
+	util_strfree(dc->device_code);
+	free(dc->user_code);
+	free(dc->uri);
+	free(dc->uri_complete);
+	memset(dc, 0, sizeof(*dc));
+}
+
 static int
-post_form(const struct profile *p, const char *url, const char *form,
-    long *status, long *retry_after, json_object **answer)
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode n bytes of a form-encoded name or value; NULL if malformed. */
+static char *
+form_decode(const char *s, size_t n)
+{
+	char *out;
+	size_t i, o = 0;
+	int hi, lo;
+
+	if ((out = malloc(n + 1)) == NULL)
+		abort();
+	for (i = 0; i < n; i++) {
+		if (s[i] != '%') {
+			out[o++] = s[i] == '+' ? ' ' : s[i];
+			continue;
+		}
+		/* %XX, and never a NUL byte. */
+		if (n - i < 3 || (hi = hex_value(s[i + 1])) < 0 ||
+		    (lo = hex_value(s[i + 2])) < 0 || (hi | lo) == 0) {
+			util_freezero(out, n + 1);
+			return NULL;
+		}
+		out[o++] = (char)(hi << 4 | lo);
+		i += 2;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/*
+ * A form-encoded body (name=value&...), which GitHub-style servers send
+ * unless told otherwise, as an object of string members. Refuses bytes
+ * outside the encoding, empty or repeated names, too many members.
+ */
+static int
+parse_form(const char *s, json_object **out)
+{
+	json_object *o = NULL;
+	const char *pair, *eq, *end;
+	char *name = NULL, *value = NULL;
+	int count = 0, r = SOA_ERR_FORMAT;
+
+	*out = NULL;
+	if (*s == '\0' || strspn(s, FORM_CHARS) != strlen(s) ||
+	    strchr(s, '=') == NULL)
+		return SOA_ERR_FORMAT;
+	o = json_object_new_object();
+	for (pair = s; *pair != '\0'; pair = *end == '&' ? end + 1 : end) {
+		/* One name=value pair up to the next '&'. */
+		end = pair + strcspn(pair, "&");
+		if ((eq = memchr(pair, '=', (size_t)(end - pair))) == NULL ||
+		    eq == pair || ++count > FORM_MEMBERS_MAX)
+			goto out;
+		if ((name = form_decode(pair, (size_t)(eq - pair))) == NULL ||
+		    (value = form_decode(eq + 1, (size_t)(end - eq - 1))) ==
+		    NULL || json_object_object_get_ex(o, name, NULL))
+			goto out;
+		json_object_object_add(o, name, json_object_new_string(value));
+		free(name);
+		util_strfree(value);
+		name = value = NULL;
+	}
+	*out = o;
+	o = NULL;
+	r = 0;
+ out:
+	free(name);
+	util_strfree(value);
+	json_object_put(o);
+	return r;
+}
+
+/* The body as JSON, else as a form, else an excerpt for messages. */
+static void
+parse_body(struct http_resp *resp, struct answer *a)
+{
+	const char *text;
+	char *trimmed;
+	size_t n;
+
+	if (buf_cstring(&resp->body, &text) != 0) {
+		a->excerpt = util_xstrdup("(a body holding NUL bytes)");
+		return;
+	}
+	if (jsonx_parse_object(text, resp->body.len, &a->obj) == 0)
+		return;
+
+	/* A form may end with a line break. */
+	n = strlen(text);
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+		n--;
+	if ((trimmed = strndup(text, n)) == NULL)
+		abort();
+	if (parse_form(trimmed, &a->obj) != 0) {
+		a->excerpt = strndup(trimmed, EXCERPT_MAX);
+		if (a->excerpt == NULL)
+			abort();
+	}
+	util_strfree(trimmed);
+}
+
+/*
+ * The form of one request, params plus the profile's client
+ * authentication; for client_secret_basic, the Basic credentials
+ * instead, each form-encoded first as RFC 6749 section 2.3.1 asks.
+ */
+static void
+client_request(const struct profile *p, const char *params, char **form,
+    char **user, char **password)
+{
+	char *id, *secret = NULL;
+
+	*form = *user = *password = NULL;
+	id = http_escape(p->client_id);
+	if (p->client_auth != CLIENT_AUTH_NONE)
+		secret = http_escape(p->client_secret);
+	switch (p->client_auth) {
+	case CLIENT_AUTH_POST:
+		*form = util_xasprintf("%s&client_id=%s&client_secret=%s",
+		    params, id, secret);
+		break;
+	case CLIENT_AUTH_BASIC:
+		*form = util_xstrdup(params);
+		*user = id;
+		*password = secret;
+		id = secret = NULL;
+		break;
+	default:
+		*form = util_xasprintf("%s&client_id=%s", params, id);
+		break;
+	}
+	free(id);
+	util_strfree(secret);
+}
+
+/*
+ * POST params, with the client's authentication, to url and read the
+ * answer, whatever its status. 0 when an answer came; otherwise the
+ * transport error, with *why.
+ */
+static int
+post_form(const struct profile *p, const char *url, const char *params,
+    struct answer *a, const char **why)
 {
 	struct http_req req;
 	struct http_resp resp;
-	const char *why;
+	char *form = NULL, *user = NULL, *password = NULL;
 	int r;
 
-	*answer = NULL;
+	memset(a, 0, sizeof(*a));
+	a->retry_after = -1;
+	client_request(p, params, &form, &user, &password);
 	memset(&req, 0, sizeof(req));
 	req.url = url;
 	req.form = form;
 	req.ca_file = p->ca_file;
 	req.timeout_ms = p->http_timeout_ms;
 	req.max_body = RESPONSE_MAX;
-	if ((r = http_request(&req, &resp, &why)) != 0) {
-		error("%.200s: %s", url, why);
+#ifdef HTTP_BASIC_AUTH
+	req.user = user;
+	req.password = password;
+#else
+	/* XXX client_secret_basic waits for Basic support in http.c. */
+	if (user != NULL) {
+		*why = "client_secret_basic is not supported by this build; "
+		    "use client_secret_post";
+		r = SOA_ERR_CONFIG;
 		goto out;
 	}
-	*status = resp.status;
-	*retry_after = resp.retry_after;
-	if ((r = jsonx_parse_object((const char *)resp.body.data,
-	    resp.body.len, answer)) != 0) {
-		error("%.200s: HTTP %ld with a body that is not a JSON object",
-		    url, resp.status);
-		r = SOA_ERR_PROVIDER;
+#endif
+	if ((r = http_request(&req, &resp, why)) != 0) {
+		http_resp_free(&resp);
+		goto out;
 	}
- out:
+	a->status = resp.status;
+	a->retry_after = resp.retry_after;
+	parse_body(&resp, a);
 	http_resp_free(&resp);
+ out:
+	util_strfree(form);
+	free(user);
+	util_strfree(password);
 	return r;
 }
 
@@ -90,6 +324,8 @@ discover(const struct profile *p, struct endpoints *ep)
 		ep->token = util_xstrdup(p->token_endpoint);
 		return 0;
 	}
+
+	/* Fetch the document. */
 	memset(&req, 0, sizeof(req));
 	url = util_xasprintf("%s/.well-known/openid-configuration", p->issuer);
 	req.url = url;
@@ -107,6 +343,8 @@ discover(const struct profile *p, struct endpoints *ep)
 		    "issuer in %s", url, resp.status, p->path);
 		goto out;
 	}
+
+	/* It must be the configured issuer's, with both endpoints. */
 	if ((iss = jsonx_string(doc, "issuer")) == NULL ||
 	    strcmp(iss, p->issuer) != 0) {
 		error("discovery at %.200s names issuer \"%.200s\"; set issuer "
@@ -134,30 +372,79 @@ discover(const struct profile *p, struct endpoints *ep)
 }
 
 /*
- * A count of seconds sent as a number or, by some providers, as a
- * string of digits; anything else, or out of range, is refused.
+ * A count of seconds in [min, max], absent meaning dflt: a JSON number
+ * or, as some providers send it, a string of digits. Anything else
+ * ("5s", "-1", "1e3", 2.5, null) is refused, naming the member.
  */
 static int
-seconds_member(json_object *o, const char *key, int64_t max, int64_t dflt,
-    int64_t *out)
+seconds_member(json_object *o, const char *key, int64_t min, int64_t max,
+    int64_t dflt, int64_t *out)
 {
-	const char *s;
-	uint64_t v;
-	int r;
+	json_object *v;
+	uint64_t u;
+	int64_t n;
 
 	*out = dflt;
-	if ((s = jsonx_string(o, key)) != NULL) {
-		if (util_parse_u64(s, 0, (uint64_t)max, &v) != 0)
-			return SOA_ERR_FORMAT;
-		*out = (int64_t)v;
+	if (!json_object_object_get_ex(o, key, &v))
+		return 0;
+	if (json_object_is_type(v, json_type_string)) {
+		if (util_parse_u64(json_object_get_string(v), (uint64_t)min,
+		    (uint64_t)max, &u) == 0) {
+			*out = (int64_t)u;
+			return 0;
+		}
+	} else if (jsonx_int64(o, key, &n) == 0 && n >= min && n <= max) {
+		*out = n;
 		return 0;
 	}
-	if ((r = jsonx_int64(o, key, out)) == SOA_ERR_NOT_FOUND) {
-		*out = dflt;
-		return 0;
+	error("device authorization response: %s is %.40s, not a whole "
+	    "number of seconds from %lld to %lld", key,
+	    json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+	    (long long)min, (long long)max);
+	return SOA_ERR_FORMAT;
+}
+
+/* A string member, copied; NULL if absent, empty or not a string. */
+static char *
+dup_member(json_object *o, const char *key)
+{
+	const char *s = jsonx_string(o, key);
+
+	return s != NULL && *s != '\0' ? util_xstrdup(s) : NULL;
+}
+
+/* Read the device authorization response into dc. */
+static int
+take_code(json_object *o, struct device_code *dc)
+{
+	const char *msg;
+	int r;
+
+	/* Google and old Entra say verification_url. */
+	dc->device_code = dup_member(o, "device_code");
+	dc->user_code = dup_member(o, "user_code");
+	if ((dc->uri = dup_member(o, "verification_uri")) == NULL)
+		dc->uri = dup_member(o, "verification_url");
+	dc->uri_complete = dup_member(o, "verification_uri_complete");
+	if (dc->device_code == NULL || dc->user_code == NULL ||
+	    dc->uri == NULL) {
+		error("device authorization response lacks device_code, "
+		    "user_code or verification_uri");
+		return SOA_ERR_PROVIDER;
 	}
-	if (r != 0 || *out < 0 || *out > max)
-		return SOA_ERR_FORMAT;
+
+	/* Numbers, perhaps as strings; interval 0 or absent means 5 s. */
+	if ((r = seconds_member(o, "expires_in", 1, MAX_EXPIRES_IN,
+	    DEFAULT_EXPIRES_IN, &dc->expires_in)) != 0 ||
+	    (r = seconds_member(o, "interval", 0, MAX_INTERVAL,
+	    DEFAULT_INTERVAL, &dc->interval)) != 0)
+		return SOA_ERR_PROVIDER;
+	if (dc->interval == 0)
+		dc->interval = DEFAULT_INTERVAL;
+
+	/* Entra's message says the URL and code again, in prose. */
+	if ((msg = jsonx_string(o, "message")) != NULL)
+		verbose("the provider's message: %.300s", msg);
 	return 0;
 }
 
@@ -202,97 +489,258 @@ take_tokens(const struct profile *p, json_object *answer, struct tokens *t)
 	return 0;
 }
 
-/* Report a provider error with its description, both escaped. */
-static void
-report_error(const char *what, json_object *answer, long status)
+/* What to change for a provider error known to mean a set-up mistake. */
+static const char *
+provider_hint(const char *err, const char *desc, long status)
 {
-	const char *err = jsonx_string(answer, "error");
-	const char *desc = jsonx_string(answer, "error_description");
-
-	error("%s: the provider answered HTTP %ld \"%.80s\"%s%.300s", what,
-	    status, err ? err : "(no error code)", desc ? ": " : "",
-	    desc ? desc : "");
+	if (desc != NULL && strstr(desc, "AADSTS7000218") != NULL)
+		return "the Entra app is not a public client: enable \"Allow "
+		    "public client flows\" in its app registration, or set "
+		    "client_secret";
+	if (desc != NULL && strstr(desc, "AADSTS700025") != NULL)
+		return "this is a public client: remove client_secret and "
+		    "client_auth";
+	if (err == NULL)
+		return NULL;
+	if (strcmp(err, "unauthorized_client") == 0 && status == 403)
+		return "check that the application allows the Device Code "
+		    "grant type; a native app must be sent no secret, so "
+		    "remove client_secret if it is set";
+	if (strcmp(err, "unauthorized_client") == 0)
+		return "check that the application allows the Device Code "
+		    "grant type";
+	if (strcmp(err, "invalid_scope") == 0)
+		return "check scopes; Google's device flow allows only "
+		    "\"openid email profile\"";
+	if (strcmp(err, "invalid_client") == 0)
+		return "check client_id, and client_secret and client_auth "
+		    "if the client has a secret";
+	return NULL;
 }
 
-/* Sleep until the next poll, never past the deadline. */
+/* Report a provider error in its words, escaped, with any hint. */
+static void
+report_error(const struct profile *p, const char *what,
+    const struct answer *a)
+{
+	const char *err, *desc, *hint;
+
+	if (a->obj == NULL) {
+		error("%s: the provider answered HTTP %ld with a body that is "
+		    "neither JSON nor form-encoded: \"%.200s\"", what,
+		    a->status, a->excerpt != NULL ? a->excerpt : "");
+		return;
+	}
+	err = jsonx_string(a->obj, "error");
+	desc = jsonx_string(a->obj, "error_description");
+	error("%s: the provider answered HTTP %ld \"%.80s\"%s%.300s", what,
+	    a->status, err ? err : "(no error code)", desc ? ": " : "",
+	    desc ? desc : "");
+	if ((hint = provider_hint(err, desc, a->status)) != NULL)
+		error("hint: %s (in %s)", hint, p->path);
+}
+
+/* The monotonic clock in milliseconds. */
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleep until when, on the monotonic clock. */
 static void
 wait_until(int64_t when)
 {
-	int64_t now;
+	struct timespec ts;
+	int64_t left;
 
-	while ((now = (int64_t)time(NULL)) < when)
-		sleep((unsigned int)(when - now));
+	while ((left = when - now_ms()) > 0) {
+		ts.tv_sec = (time_t)(left / 1000);
+		ts.tv_nsec = (long)(left % 1000) * 1000000;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Start the schedule: first poll one interval from now. */
+static void
+poll_init(struct poll *pl, int64_t interval, int64_t expires_in)
+{
+	const char *env = getenv("SSH_OAUTH_TEST_SECOND_MS");
+	uint64_t unit;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->unit = 1000;
+	if (env != NULL && util_parse_u64(env, 10, 1000, &unit) == 0)
+		pl->unit = (int64_t)unit;
+	pl->interval = interval;
+	pl->next = now_ms() + interval * pl->unit;
+	pl->deadline = now_ms() + expires_in * pl->unit;
+}
+
+/* Poll again after secs seconds, or the interval if that is longer. */
+static void
+poll_after(struct poll *pl, long secs)
+{
+	int64_t s = secs > MAX_INTERVAL ? MAX_INTERVAL : secs;
+
+	if (s < pl->interval)
+		s = pl->interval;
+	pl->next = now_ms() + s * pl->unit;
+}
+
+/* slow_down: 5 s more between polls, for the rest of the flow. */
+static void
+slow_down(struct poll *pl)
+{
+	if (pl->interval + SLOW_DOWN_STEP <= MAX_INTERVAL)
+		pl->interval += SLOW_DOWN_STEP;
+}
+
+static int
+is_error(const char *err, const char *code)
+{
+	return err != NULL && strcmp(err, code) == 0;
+}
+
+/*
+ * Act on one answer from the token endpoint: 0 with t filled when the
+ * sign-in was approved, 1 to poll again at pl->next, else an error.
+ */
+static int
+judge_poll(const struct profile *p, struct poll *pl, const struct answer *a,
+    struct tokens *t)
+{
+	const char *err = a->obj != NULL ? jsonx_string(a->obj, "error") :
+	    NULL;
+	int r;
+
+	/* Approved: a 200 with a body and no error in it. */
+	if (a->status == 200 && a->obj != NULL && err == NULL) {
+		r = take_tokens(p, a->obj, t);
+		prompt_done(r == 0 ? "approved" : NULL);
+		return r;
+	}
+
+	/* Pending, whatever the status (400, 401, 428, 200...). */
+	if (a->status < 500)
+		pl->failures = 0;	/* the provider is up */
+	if (is_error(err, "authorization_pending")) {
+		poll_after(pl, 0);
+		return 1;
+	}
+	if (is_error(err, "slow_down")) {
+		slow_down(pl);
+		poll_after(pl, a->retry_after);
+		return 1;
+	}
+
+	/* Rate limited or unavailable: Retry-After, else slow down. */
+	if (a->status == 429 || a->status == 503) {
+		if (a->retry_after < 0)
+			slow_down(pl);
+		verbose("token endpoint: HTTP %ld, waiting", a->status);
+		poll_after(pl, a->retry_after);
+		return 1;
+	}
+	if (a->status >= 500 && ++pl->failures < TRANSPORT_RETRIES) {
+		verbose("token endpoint: HTTP %ld, trying again", a->status);
+		poll_after(pl, 0);
+		return 1;
+	}
+
+	/* Anything else ends the flow. */
+	prompt_done(is_error(err, "access_denied") ? "denied" :
+	    is_error(err, "expired_token") || is_error(err, "code_expired") ?
+	    "failed: the code expired before it was approved" : NULL);
+	if (is_error(err, "access_denied"))
+		return SOA_ERR_DENIED;
+	if (is_error(err, "expired_token") || is_error(err, "code_expired"))
+		return SOA_ERR_EXPIRED;
+	report_error(p, "device flow", a);
+	return SOA_ERR_PROVIDER;
 }
 
 /* Poll the token endpoint until approval, denial or the deadline. */
 static int
 poll_token(const struct profile *p, const struct endpoints *ep,
-    const char *form, int64_t interval, int64_t deadline, struct tokens *t)
+    const char *params, struct poll *pl, struct tokens *t)
 {
-	json_object *answer = NULL;
-	const char *err;
-	long status, retry_after;
-	int64_t next = (int64_t)time(NULL) + interval, last = 0;
-	int failures = 0, r;
+	struct answer a;
+	const char *why;
+	int r;
 
+	memset(&a, 0, sizeof(a));
 	for (;;) {
 		/* One last poll at the deadline, then give up. */
-		if (next >= deadline) {
-			if (last) {
-				prompt_done("the code expired before it was "
-				    "approved");
-				return SOA_ERR_EXPIRED;
-			}
-			next = deadline;
-			last = 1;
-		}
-		wait_until(next);
-		json_object_put(answer);
-		answer = NULL;
-		if ((r = post_form(p, ep->token, form, &status, &retry_after,
-		    &answer)) != 0) {
-			if (++failures >= TRANSPORT_RETRIES)
+		if (pl->next >= pl->deadline) {
+			if (pl->last) {
+				prompt_done("failed: the code expired before "
+				    "it was approved");
+				r = SOA_ERR_EXPIRED;
 				goto out;
-			next = (int64_t)time(NULL) + interval;
-			continue;
+			}
+			pl->next = pl->deadline;
+			pl->last = 1;
 		}
-		failures = 0;
+		wait_until(pl->next);
+		answer_free(&a);
 
-		/* Success is a 200 with tokens and no error. */
-		err = jsonx_string(answer, "error");
-		if (status == 200 && err == NULL) {
-			r = take_tokens(p, answer, t);
-			prompt_done(r == 0 ? "approved" : NULL);
+		/* A request that fails is tried again, a few times. */
+		if ((r = post_form(p, ep->token, params, &a, &why)) != 0) {
+			if (++pl->failures >= TRANSPORT_RETRIES) {
+				prompt_done(NULL);
+				error("token endpoint %.200s: %s", ep->token,
+				    why);
+				goto out;
+			}
+			verbose("token endpoint %.200s: %s; trying again",
+			    ep->token, why);
+			poll_after(pl, 0);
+			continue;
+		}
+
+		/* Judge the answer. */
+		if ((r = judge_poll(p, pl, &a, t)) != 1)
 			goto out;
-		}
-		if (err != NULL && strcmp(err, "authorization_pending") == 0) {
-			next = (int64_t)time(NULL) + interval;
-			continue;
-		}
-		if ((err != NULL && strcmp(err, "slow_down") == 0) ||
-		    status == 429 || status == 503) {
-			if (interval + 5 <= MAX_INTERVAL)
-				interval += 5;
-			next = (int64_t)time(NULL) + (retry_after > interval ?
-			    retry_after : interval);
-			continue;
-		}
-		if (err != NULL && strcmp(err, "access_denied") == 0) {
-			prompt_done("denied");
-			r = SOA_ERR_DENIED;
-		} else if (err != NULL && (strcmp(err, "expired_token") == 0 ||
-		    strcmp(err, "code_expired") == 0)) {
-			prompt_done("the code expired before it was approved");
-			r = SOA_ERR_EXPIRED;
-		} else {
-			prompt_done(NULL);
-			report_error("device flow", answer, status);
-			r = SOA_ERR_PROVIDER;
-		}
-		goto out;
 	}
  out:
-	json_object_put(answer);
+	answer_free(&a);
+	return r;
+}
+
+/* Ask the device authorization endpoint for a code. */
+static int
+request_code(const struct profile *p, const struct endpoints *ep,
+    struct device_code *dc)
+{
+	struct answer a;
+	const char *why;
+	char *scope = NULL, *params = NULL;
+	int r;
+
+	memset(dc, 0, sizeof(*dc));
+	scope = http_escape(p->scopes);
+	params = util_xasprintf("scope=%s", scope);
+	if ((r = post_form(p, ep->device, params, &a, &why)) != 0) {
+		error("device authorization at %.200s: %s", ep->device, why);
+		goto out;
+	}
+	r = SOA_ERR_PROVIDER;
+	if (a.status != 200 || a.obj == NULL ||
+	    jsonx_string(a.obj, "error") != NULL) {
+		report_error(p, "device authorization", &a);
+		goto out;
+	}
+	r = take_code(a.obj, dc);
+ out:
+	if (r != 0)
+		device_code_free(dc);
+	answer_free(&a);
+	free(scope);
+	free(params);
 	return r;
 }
 
@@ -300,59 +748,30 @@ int
 device_flow(const struct profile *p, struct tokens *t)
 {
 	struct endpoints ep;
-	json_object *answer = NULL;
-	const char *dcode, *ucode, *uri, *uri_complete;
-	char *form = NULL, *e1 = NULL, *e2 = NULL;
-	long status, retry_after;
-	int64_t expires_in, interval;
+	struct device_code dc;
+	struct poll pl;
+	char *code = NULL, *params = NULL;
 	int r;
 
+	memset(&dc, 0, sizeof(dc));
 	if ((r = discover(p, &ep)) != 0)
 		return r;
 
-	/* Ask for a device code. */
-	e1 = http_escape(p->client_id);
-	e2 = http_escape(p->scopes);
-	form = util_xasprintf("client_id=%s&scope=%s", e1, e2);
-	if ((r = post_form(p, ep.device, form, &status, &retry_after,
-	    &answer)) != 0)
+	/* A device code, shown to the user. */
+	if ((r = request_code(p, &ep, &dc)) != 0)
 		goto out;
-	r = SOA_ERR_PROVIDER;
-	if (status != 200 || jsonx_string(answer, "error") != NULL) {
-		report_error("device authorization", answer, status);
-		goto out;
-	}
-	dcode = jsonx_string(answer, "device_code");
-	ucode = jsonx_string(answer, "user_code");
-	uri = jsonx_string(answer, "verification_uri");
-	if (uri == NULL)
-		uri = jsonx_string(answer, "verification_url");
-	uri_complete = jsonx_string(answer, "verification_uri_complete");
-	if (dcode == NULL || ucode == NULL || uri == NULL ||
-	    seconds_member(answer, "expires_in", MAX_EXPIRES_IN, 600,
-	    &expires_in) != 0 || seconds_member(answer, "interval",
-	    MAX_INTERVAL, DEFAULT_INTERVAL, &interval) != 0) {
-		error("device authorization response is missing device_code, "
-		    "user_code or verification_uri, or has bad numbers");
-		goto out;
-	}
-	if (interval == 0)
-		interval = DEFAULT_INTERVAL;
+	prompt_show(p, dc.uri, dc.uri_complete, dc.user_code, dc.expires_in);
 
-	/* Show the code, then poll until approval or the deadline. */
-	prompt_show(p, uri, uri_complete, ucode, expires_in);
-	free(form);
-	free(e2);
-	e2 = http_escape(dcode);
-	form = util_xasprintf("grant_type=urn%%3Aietf%%3Aparams%%3Aoauth%%3A"
-	    "grant-type%%3Adevice_code&device_code=%s&client_id=%s", e2, e1);
-	r = poll_token(p, &ep, form, interval,
-	    (int64_t)time(NULL) + expires_in, t);
+	/* Poll until approval, denial or the local deadline. */
+	poll_init(&pl, dc.interval, dc.expires_in);
+	code = http_escape(dc.device_code);
+	params = util_xasprintf("grant_type=%s&device_code=%s", DEVICE_GRANT,
+	    code);
+	r = poll_token(p, &ep, params, &pl, t);
  out:
-	json_object_put(answer);
-	util_strfree(form);
-	util_strfree(e2);
-	free(e1);
+	util_strfree(params);
+	util_strfree(code);
+	device_code_free(&dc);
 	endpoints_free(&ep);
 	return r;
 }
@@ -361,43 +780,49 @@ int
 device_refresh(const struct profile *p, struct tokens *t)
 {
 	struct endpoints ep;
-	json_object *answer = NULL;
-	char *form = NULL, *e1 = NULL, *e2 = NULL;
-	long status, retry_after;
+	struct answer a;
+	const char *why;
+	char *old = NULL, *params = NULL, *e = NULL;
 	int r;
 
+	memset(&a, 0, sizeof(a));
 	if (t->refresh_token == NULL)
 		return SOA_ERR_NOT_FOUND;
 	if ((r = discover(p, &ep)) != 0)
 		return r;
-	e1 = http_escape(p->client_id);
-	e2 = http_escape(t->refresh_token);
-	form = util_xasprintf("grant_type=refresh_token&refresh_token=%s&"
-	    "client_id=%s", e2, e1);
+	e = http_escape(t->refresh_token);
+	params = util_xasprintf("grant_type=refresh_token&refresh_token=%s",
+	    e);
+
+	/* No answer at all: the refresh token is kept for next time. */
+	if ((r = post_form(p, ep.token, params, &a, &why)) != 0) {
+		error("refresh at %.200s: %s", ep.token, why);
+		goto out;
+	}
 
 	/*
-	 * A refresh token the provider answered about is spent: forget it,
-	 * so it is never sent twice (with rotation, a reused one may revoke
-	 * the whole family). Keep it only if no answer came at all.
+	 * A refresh token the provider refused is spent: forget it, so it
+	 * is never sent twice (with rotation, a reused one may revoke the
+	 * whole family). One that worked stays unless a new one came, as
+	 * with providers that do not rotate (Google).
 	 */
-	if ((r = post_form(p, ep.token, form, &status, &retry_after,
-	    &answer)) != 0 && answer == NULL && r != SOA_ERR_PROVIDER)
-		goto out;
-	util_strfree(t->refresh_token);
+	old = t->refresh_token;
 	t->refresh_token = NULL;
-	if (r != 0)
-		goto out;
-	if (status != 200 || jsonx_string(answer, "error") != NULL) {
-		report_error("refresh", answer, status);
+	if (a.status != 200 || a.obj == NULL ||
+	    jsonx_string(a.obj, "error") != NULL) {
+		report_error(p, "refresh", &a);
 		r = SOA_ERR_PROVIDER;
 		goto out;
 	}
-	r = take_tokens(p, answer, t);
+	if ((r = take_tokens(p, a.obj, t)) == 0 && t->refresh_token == NULL) {
+		t->refresh_token = old;
+		old = NULL;
+	}
  out:
-	json_object_put(answer);
-	util_strfree(form);
-	util_strfree(e2);
-	free(e1);
+	answer_free(&a);
+	util_strfree(old);
+	util_strfree(params);
+	util_strfree(e);
 	endpoints_free(&ep);
 	return r;
 }
