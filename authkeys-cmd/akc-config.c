@@ -103,6 +103,15 @@ issuer_line(struct akc_config *cfg, const char *path, int lineno,
 	if (strcmp(keyword, "jwks_file") == 0)
 		return set_string(&iss->jwks_file, path, lineno, keyword,
 		    value);
+	if (strcmp(keyword, "require_binding") == 0) {
+		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
+			error("%s line %d: require_binding must be yes or no",
+			    path, lineno);
+			return SOA_ERR_CONFIG;
+		}
+		iss->require_binding = strcmp(value, "yes") == 0;
+		return 0;
+	}
 	if (strcmp(keyword, "token") == 0) {
 		if (strcmp(value, "id_token") != 0 &&
 		    strcmp(value, "access_token") != 0) {

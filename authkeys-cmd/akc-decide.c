@@ -157,13 +157,58 @@ check_claims(const struct akc_config *cfg, const struct akc_issuer *iss,
 }
 
 /*
+ * DPoP binding (RFC 9449): a token whose cnf.jkt names a key is good only
+ * in a certificate for that key. key is NULL when explain has no
+ * certificate to compare with.
+ */
+static int
+check_binding(const struct akc_issuer *iss, json_object *claims,
+    const unsigned char *key, FILE *trace, const char **why)
+{
+	json_object *cnf;
+	const char *jkt = NULL;
+	char *thumb = NULL;
+	int r;
+
+	if (json_object_object_get_ex(claims, "cnf", &cnf) &&
+	    (!json_object_is_type(cnf, json_type_object) ||
+	    (jkt = jsonx_string(cnf, "jkt")) == NULL)) {
+		*why = "cnf claim without a key thumbprint (jkt)";
+		return SOA_ERR_CLAIM;
+	}
+	if (jkt == NULL) {
+		if (!iss->require_binding)
+			return 0;
+		*why = "token is not bound to a key (require_binding yes)";
+		return SOA_ERR_CLAIM;
+	}
+	if (key == NULL) {
+		step(trace, "binding", "bound to key thumbprint ", jkt);
+		return 0;
+	}
+	if ((r = jwk_thumbprint_ed25519(key, &thumb)) != 0)
+		return r;
+	r = 0;
+	if (strcmp(thumb, jkt) != 0) {
+		*why = "token is bound (DPoP) to a key other than the "
+		    "certificate's";
+		r = SOA_ERR_CLAIM;
+	} else
+		step(trace, "binding", "bound to the certificate's key ",
+		    thumb);
+	free(thumb);
+	return r;
+}
+
+/*
  * Everything about the token; on success *rule is the granting policy
- * line and *options the rendered options.
+ * line and *options the rendered options. key is the certificate's key,
+ * or NULL for a bare token.
  */
 static int
 check_token(const struct akc_config *cfg, const char *user,
-    const char *token, size_t token_len, FILE *trace,
-    struct akc_decision *d, int64_t *exp, char **options)
+    const char *token, size_t token_len, const unsigned char *key,
+    FILE *trace, struct akc_decision *d, int64_t *exp, char **options)
 {
 	const struct akc_issuer *iss;
 	struct akc_policy *pol = NULL;
@@ -213,6 +258,11 @@ check_token(const struct akc_config *cfg, const char *user,
 	t = (time_t)*exp;
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
 	step(trace, "claims", "good, token valid until ", when);
+	if ((r = check_binding(iss, claims, key, trace, &why)) != 0) {
+		step(trace, "binding", "refused: ", why);
+		d->reason = why;
+		goto out;
+	}
 
 	/* Policy: deny rules, then the first allow naming this user. */
 	if ((r = akc_policy_load(iss->policy_path, &pol)) != 0) {
@@ -305,8 +355,8 @@ akc_decide(const struct akc_config *cfg, const char *user,
 	}
 
 	/* The token, then the line naming the certificate's own key. */
-	if ((r = check_token(cfg, user, cert->token, cert->token_len, trace,
-	    d, &exp, &options)) != 0)
+	if ((r = check_token(cfg, user, cert->token, cert->token_len,
+	    cert->key, trace, d, &exp, &options)) != 0)
 		goto out;
 	if ((r = format_expiry(exp, expiry, sizeof(expiry))) != 0 ||
 	    (r = sshkey_ed25519_line(cert->key, &key)) != 0) {
@@ -338,7 +388,8 @@ akc_decide_token(const struct akc_config *cfg, const char *user,
 		d->reason = "target user name is not a safe user name";
 		return SOA_ERR_DENIED;
 	}
-	r = check_token(cfg, user, token, token_len, trace, d, &exp, &options);
+	r = check_token(cfg, user, token, token_len, NULL, trace, d, &exp,
+	    &options);
 	free(options);
 	return r;
 }

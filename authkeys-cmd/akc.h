@@ -32,6 +32,7 @@ struct akc_issuer {
 	char		*jwks_cache;	/* fetched by refresh, or on a miss */
 	char		*jwks_file;	/* pinned: never fetched */
 	int		 id_token;	/* refuse access tokens (typ at+jwt) */
+	int		 require_binding; /* refuse tokens without cnf.jkt */
 };
 
 struct akc_config {

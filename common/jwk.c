@@ -7,12 +7,14 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
+#include <sodium.h>
 
 #include "b64.h"
 #include "err.h"
 #include "jsonx.h"
 #include "jwk.h"
 #include "log.h"
+#include "util.h"
 
 #define JWKS_MAX_KEYS	64
 #define RSA_MIN_BITS	2048
@@ -158,6 +160,28 @@ jwks_usable_count(const struct jwks *set)
 		}
 	}
 	return count;
+}
+
+int
+jwk_thumbprint_ed25519(const unsigned char pk[32], char **out)
+{
+	unsigned char hash[crypto_hash_sha256_BYTES];
+	char *x = NULL, *members = NULL;
+	int r;
+
+	*out = NULL;
+	if ((r = b64url_encode(pk, 32, &x)) != 0)
+		return r;
+
+	/* The required members, in lexical order, with no white space. */
+	members = util_xasprintf("{\"crv\":\"Ed25519\",\"kty\":\"OKP\","
+	    "\"x\":\"%s\"}", x);
+	crypto_hash_sha256(hash, (const unsigned char *)members,
+	    strlen(members));
+	r = b64url_encode(hash, sizeof(hash), out);
+	free(members);
+	free(x);
+	return r;
 }
 
 int

@@ -44,6 +44,13 @@ int jwks_has_kid(const struct jwks *set, const char *kid);
 int jwk_rsa_numbers(json_object *jwk, BIGNUM **n, BIGNUM **e,
     const char **why) __attribute__((warn_unused_result));
 
+/*
+ * The RFC 7638 thumbprint of an Ed25519 public key as base64url: what
+ * DPoP (RFC 9449) puts in a bound token's cnf.jkt. Caller frees *out.
+ */
+int jwk_thumbprint_ed25519(const unsigned char pk[32], char **out)
+    __attribute__((warn_unused_result));
+
 /* Whether the JWK's kty/crv allow alg; 1 or 0. */
 int jwk_fits_alg(json_object *jwk, const char *alg);
 

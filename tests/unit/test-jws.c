@@ -1014,12 +1014,36 @@ test_value(const struct value_case *t)
 	TEST_DONE();
 }
 
+/* RFC 8037 appendix A.3: the thumbprint of its example Ed25519 key. */
+static void
+test_thumbprint(void)
+{
+	static const char x[] = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
+	unsigned char *pk = NULL;
+	size_t len;
+	char *thumb = NULL;
+
+	TEST_START("an Ed25519 key's thumbprint matches RFC 8037's example");
+	if (!ASSERT_INT_EQ(b64url_decode(x, strlen(x), &pk, &len), 0) ||
+	    !ASSERT_INT_EQ(len, 32))
+		goto done;
+	ASSERT_INT_EQ(jwk_thumbprint_ed25519(pk, &thumb), 0);
+	if (thumb != NULL)
+		ASSERT_STR_EQ(thumb,
+		    "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
+ done:
+	free(pk);
+	free(thumb);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
 	size_t i;
 
 	setup_keys();
+	test_thumbprint();
 	for (i = 0; i < sizeof(jws_cases) / sizeof(jws_cases[0]); i++)
 		test_jws(&jws_cases[i]);
 	test_accessors();
