@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -266,6 +267,22 @@ util_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	if (errno != 0 || *end != '\0' || v < min || v > max)
 		return SOA_ERR_FORMAT;
 	*out = v;
+	return 0;
+}
+
+int
+util_lock(const char *path, int *fd)
+{
+	*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (*fd == -1)
+		return SOA_ERR_IO;
+	while (flock(*fd, LOCK_EX) == -1) {
+		if (errno != EINTR) {
+			close(*fd);
+			*fd = -1;
+			return SOA_ERR_IO;
+		}
+	}
 	return 0;
 }
 

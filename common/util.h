@@ -63,6 +63,12 @@ int util_mkdir_private(const char *path, mode_t mode)
 int util_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
     __attribute__((warn_unused_result));
 
+/*
+ * Take an exclusive lock on the file at path (created 0600 if absent),
+ * waiting as long as it takes; *fd holds it until closed.
+ */
+int util_lock(const char *path, int *fd) __attribute__((warn_unused_result));
+
 /* Open /dev/null on any of fds 0, 1, 2 that is closed. */
 void util_sanitise_stdfd(void);
 

@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -301,22 +300,11 @@ cache_store(const struct paths *paths, const struct tokens *t)
 int
 cache_lock(const struct paths *paths, int *fd)
 {
-	*fd = open(paths->lock_file, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (*fd == -1) {
-		error("lock file %s: %s", paths->lock_file, strerror(errno));
-		return SOA_ERR_IO;
-	}
-	while (flock(*fd, LOCK_EX) == -1) {
-		if (errno != EINTR) {
-			error("locking %s: %s", paths->lock_file,
-			    strerror(errno));
-			close(*fd);
-			*fd = -1;
-			return SOA_ERR_IO;
-		}
-	}
-	return 0;
+	int r;
+
+	if ((r = util_lock(paths->lock_file, fd)) != 0)
+		error("locking %s: %s", paths->lock_file, strerror(errno));
+	return r;
 }
 
 void

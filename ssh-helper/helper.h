@@ -78,6 +78,10 @@ int tokens_set_expiry(struct tokens *t, enum token_kind kind)
     __attribute__((warn_unused_result));
 void tokens_free(struct tokens *t);
 
+/* sub and email of a token, decoded, not verified; caller frees both. */
+int tokens_identity(const char *token, char **sub, char **email)
+    __attribute__((warn_unused_result));
+
 /* device.c */
 int device_flow(const struct profile *p, struct tokens *t)
     __attribute__((warn_unused_result));

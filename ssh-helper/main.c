@@ -4,7 +4,7 @@
  *
  *	ssh-oauth ensure --host H --user U	for Match exec
  *	ssh-oauth proxy U H P			for ProxyCommand
- *	ssh-oauth login | status | logout
+ *	ssh-oauth login | status [--json] | token [--force] | logout
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json.h>
 #include <sodium.h>
 
 #include "err.h"
@@ -34,7 +35,9 @@ usage(void)
 	    "usage: ssh-oauth [-v] [-F config] [--no-qr] ensure --host HOST "
 	    "--user USER\n"
 	    "       ssh-oauth [-v] [-F config] [--no-qr] proxy USER HOST PORT\n"
-	    "       ssh-oauth [-v] [-F config] login | status | logout\n");
+	    "       ssh-oauth [-v] [-F config] login | logout\n"
+	    "       ssh-oauth [-v] [-F config] status [--json]\n"
+	    "       ssh-oauth [-v] [-F config] token [--force]\n");
 	exit(2);
 }
 
@@ -57,7 +60,8 @@ cmd_ensure(const struct profile *p, const char *host, const char *user)
 	struct keypair kp;
 	struct buf cert;
 	char *key_path = NULL, *comment = NULL;
-	int r;
+	char *lock_path = NULL;
+	int lock = -1, r;
 
 	memset(&t, 0, sizeof(t));
 	buf_init(&cert, 128 * 1024);
@@ -74,12 +78,29 @@ cmd_ensure(const struct profile *p, const char *host, const char *user)
 		r = 0;
 		goto out;
 	}
+
+	/*
+	 * Key and certificate are two files: one writer at a time, and a
+	 * waiter that finds them fresh leaves them alone, so no ssh reads
+	 * one process's key with another's certificate.
+	 */
+	lock_path = util_xasprintf("%s.lock", key_path);
+	if ((r = util_lock(lock_path, &lock)) != 0) {
+		error("locking %s: %s", lock_path, strerror(errno));
+		goto out;
+	}
+	if (getenv("SSH_OAUTH_TOKEN") == NULL &&
+	    keys_cert_is_fresh(key_path, user))
+		goto out;
 	if ((r = tokens_obtain(p, &t)) != 0 ||
 	    (r = make_cert(p, &t, user, &kp, &cert)) != 0)
 		goto out;
 	comment = util_xasprintf("ssh-oauth %s@%s", user, host);
 	r = keys_write(key_path, &kp, &cert, comment);
  out:
+	if (lock != -1)
+		close(lock);
+	free(lock_path);
 	keypair_wipe(&kp);
 	tokens_free(&t);
 	buf_free(&cert);
@@ -222,17 +243,55 @@ cmd_proxy(const struct profile *p, const char *user, const char *host,
 	return r;
 }
 
-/* Print when the token ends, for login and status. */
+/*
+ * What a sign-in holds, as text or JSON: issuer, who (decoded from the
+ * token, not verified: the server verifies), which token, until when.
+ */
 static void
-print_expiry(const struct profile *p, const struct tokens *t)
+print_status(const struct profile *p, const struct tokens *t, int json)
 {
+	const char *tok = tokens_selected(t, p->token_kind);
+	char when[64], *sub = NULL, *email = NULL;
+	json_object *o;
 	time_t exp = (time_t)t->expires_at;
-	char when[64];
 
+	if (tok == NULL || tokens_identity(tok, &sub, &email) != 0)
+		sub = email = NULL;
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z", localtime(&exp));
-	printf("issuer %s\ntoken %s, valid until %s%s\n", p->issuer,
-	    p->token_kind == TOKEN_ID ? "id_token" : "access_token", when,
-	    t->refresh_token != NULL ? " (refreshable)" : "");
+	if (!json) {
+		printf("issuer   %s\n", p->issuer);
+		printf("subject  %s%s%s%s\n", sub ? sub : "-",
+		    email ? " (" : "", email ? email : "", email ? ")" : "");
+		printf("token    %s, %s %s%s\n",
+		    p->token_kind == TOKEN_ID ? "id_token" : "access_token",
+		    t->expires_at > (int64_t)time(NULL) ? "valid until" :
+		    "expired", when,
+		    t->refresh_token != NULL ? " (refreshable)" : "");
+		goto out;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "issuer", json_object_new_string(p->issuer));
+	json_object_object_add(o, "signed_in", json_object_new_boolean(1));
+	if (sub != NULL)
+		json_object_object_add(o, "subject",
+		    json_object_new_string(sub));
+	if (email != NULL)
+		json_object_object_add(o, "email",
+		    json_object_new_string(email));
+	json_object_object_add(o, "token", json_object_new_string(
+	    p->token_kind == TOKEN_ID ? "id_token" : "access_token"));
+	json_object_object_add(o, "expires_at",
+	    json_object_new_int64(t->expires_at));
+	json_object_object_add(o, "expired", json_object_new_boolean(
+	    t->expires_at <= (int64_t)time(NULL)));
+	json_object_object_add(o, "refreshable",
+	    json_object_new_boolean(t->refresh_token != NULL));
+	printf("%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+ out:
+	free(sub);
+	free(email);
 }
 
 /* login: sign in now, whatever ssh is doing. */
@@ -244,31 +303,66 @@ cmd_login(const struct profile *p)
 
 	if ((r = tokens_obtain(p, &t)) != 0)
 		return r;
-	print_expiry(p, &t);
+	print_status(p, &t, 0);
 	tokens_free(&t);
 	return 0;
 }
 
 /* status: what the cache holds, without contacting anyone. */
 static int
-cmd_status(const struct profile *p)
+cmd_status(const struct profile *p, int json)
 {
 	struct paths paths;
 	struct tokens t;
+	json_object *o;
 	int r;
 
 	if ((r = paths_init(p, &paths)) != 0)
 		return r;
 	if ((r = cache_load(&paths, &t)) != 0) {
-		printf("issuer %s\nnot signed in\n", p->issuer);
+		if (json) {
+			o = json_object_new_object();
+			json_object_object_add(o, "issuer",
+			    json_object_new_string(p->issuer));
+			json_object_object_add(o, "signed_in",
+			    json_object_new_boolean(0));
+			printf("%s\n", json_object_to_json_string_ext(o,
+			    JSON_C_TO_STRING_PLAIN));
+			json_object_put(o);
+		} else
+			printf("issuer   %s\nnot signed in\n", p->issuer);
 		goto out;
 	}
-	print_expiry(p, &t);
+	print_status(p, &t, json);
 	if (t.expires_at <= (int64_t)time(NULL))
 		r = SOA_ERR_EXPIRED;
 	tokens_free(&t);
  out:
 	paths_free(&paths);
+	return r;
+}
+
+/*
+ * token: the token for scripts, on stdout. A terminal may be a shared
+ * screen or a recording: print there only when asked with --force.
+ */
+static int
+cmd_token(const struct profile *p, int force)
+{
+	struct tokens t;
+	int r;
+
+	if (isatty(STDOUT_FILENO) && !force) {
+		error("not printing a token to a terminal; pipe it, or add "
+		    "--force");
+		return SOA_ERR_DENIED;
+	}
+	if ((r = tokens_obtain(p, &t)) != 0)
+		return r;
+	if (printf("%s\n", tokens_selected(&t, p->token_kind)) < 0 ||
+	    fflush(stdout) != 0)
+		r = SOA_ERR_IO;
+	tokens_free(&t);
 	return r;
 }
 
@@ -315,12 +409,14 @@ main(int argc, char **argv)
 		{ "host", required_argument, NULL, 'H' },
 		{ "user", required_argument, NULL, 'U' },
 		{ "no-qr", no_argument, NULL, 'Q' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "force", no_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct profile p;
 	char *config = NULL;
 	const char *host = NULL, *user = NULL, *cmd;
-	int ch, no_qr = 0, r = SOA_ERR_INTERNAL;
+	int ch, no_qr = 0, json = 0, force = 0, r = SOA_ERR_INTERNAL;
 
 	/* Same start as every program here: fds, logging, options. */
 	util_sanitise_stdfd();
@@ -344,6 +440,12 @@ main(int argc, char **argv)
 		case 'Q':
 			no_qr = 1;
 			break;
+		case 'J':
+			json = 1;
+			break;
+		case 'X':
+			force = 1;
+			break;
 		default:
 			usage();
 		}
@@ -364,28 +466,36 @@ main(int argc, char **argv)
 	if (no_qr)
 		p.qr = 0;
 
-	/* Subcommands; options after the name are parsed again. */
+	/* Options may follow the subcommand's name too. */
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == 'H')
+			host = optarg;
+		else if (ch == 'U')
+			user = optarg;
+		else if (ch == 'J')
+			json = 1;
+		else if (ch == 'X')
+			force = 1;
+		else
+			usage();
+	}
+	argc -= optind;
+	argv += optind;
+
 	if (strcmp(cmd, "ensure") == 0) {
-		optind = 1;
-		while ((ch = getopt_long(argc, argv, "", longopts,
-		    NULL)) != -1) {
-			if (ch == 'H')
-				host = optarg;
-			else if (ch == 'U')
-				user = optarg;
-			else
-				usage();
-		}
-		if (host == NULL || user == NULL || optind != argc)
+		if (host == NULL || user == NULL || argc != 0)
 			usage();
 		r = cmd_ensure(&p, host, user);
-	} else if (strcmp(cmd, "proxy") == 0 && argc == 4)
-		r = cmd_proxy(&p, argv[1], argv[2], argv[3]);
-	else if (strcmp(cmd, "login") == 0 && argc == 1)
+	} else if (strcmp(cmd, "proxy") == 0 && argc == 3)
+		r = cmd_proxy(&p, argv[0], argv[1], argv[2]);
+	else if (strcmp(cmd, "login") == 0 && argc == 0)
 		r = cmd_login(&p);
-	else if (strcmp(cmd, "status") == 0 && argc == 1)
-		r = cmd_status(&p);
-	else if (strcmp(cmd, "logout") == 0 && argc == 1)
+	else if (strcmp(cmd, "status") == 0 && argc == 0)
+		r = cmd_status(&p, json);
+	else if (strcmp(cmd, "token") == 0 && argc == 0)
+		r = cmd_token(&p, force);
+	else if (strcmp(cmd, "logout") == 0 && argc == 0)
 		r = cmd_logout(&p);
 	else
 		usage();

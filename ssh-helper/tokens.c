@@ -54,6 +54,24 @@ token_peek(const char *token, int64_t *exp, char **iss)
 }
 
 int
+tokens_identity(const char *token, char **sub, char **email)
+{
+	struct jws *jws = NULL;
+	const char *why, *s;
+	int r;
+
+	*sub = *email = NULL;
+	if ((r = jws_parse(token, strlen(token), &jws, &why)) != 0)
+		return r;
+	if ((s = jsonx_string(jws_claims(jws), "sub")) != NULL)
+		*sub = util_xstrdup(s);
+	if ((s = jsonx_string(jws_claims(jws), "email")) != NULL)
+		*email = util_xstrdup(s);
+	jws_free(jws);
+	return 0;
+}
+
+int
 tokens_set_expiry(struct tokens *t, enum token_kind kind)
 {
 	const char *tok = tokens_selected(t, kind);

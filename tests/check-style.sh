@@ -35,7 +35,7 @@ function report(rule) {
 		report("longer than 80 columns")
 	if (line ~ /[ \t]+$/)
 		report("trailing white space")
-	if (line ~ /^ +[^ *]/ && line !~ /^ out:$/ && line !~ /^    [^ ]/)
+	if (line ~ /^ +[^ *]/ && line !~ /^ [a-z_]+:$/ && line !~ /^    [^ ]/)
 		report("indented with spaces, not tabs")
 	if (line ~ /^\t* +\t/)
 		report("space before tab in indentation")
