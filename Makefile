@@ -112,20 +112,76 @@ demo: deps
 deps:
 	@tests/install-deps.sh
 
+# Programs, man pages, documentation and the systemd, sysusers and
+# tmpfiles files; example configuration only where none exists yet.
+# The installed units and snippet name the command where it really is.
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+DOCDIR	?= $(PREFIX)/share/doc/ssh-oauth
+FIXPATH	 = sed -e 's|/usr/\(local/\)\{0,1\}libexec/ssh-oauth|$(LIBEXEC)|g'
+
 install: $(HELPER) $(AKC) $(FETCH)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXEC)
+	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXEC) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) \
+	    $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(DESTDIR)$(TMPFILESDIR)
 	install -m 0755 $(HELPER) $(DESTDIR)$(BINDIR)/ssh-oauth
 	install -m 0755 $(AKC) $(DESTDIR)$(LIBEXEC)/ssh-oauth-authkeys
 	install -m 0755 $(FETCH) $(DESTDIR)$(LIBEXEC)/ssh-oauth-authkeys-fetch
+	install -m 0644 docs/ssh-oauth.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 docs/ssh-oauth.conf.5 docs/ssh-oauth-authkeys.conf.5 \
+	    docs/ssh-oauth-policy.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 docs/ssh-oauth-authkeys.8 $(DESTDIR)$(MANDIR)/man8/
+	echo '.so man8/ssh-oauth-authkeys.8' > \
+	    $(DESTDIR)$(MANDIR)/man8/ssh-oauth-authkeys-fetch.8
+	install -m 0644 README.md docs/user-guide.md docs/KNOWN_BUGS.md \
+	    contrib/authkeys.conf.example contrib/policy.example \
+	    $(DESTDIR)$(DOCDIR)/
+	$(FIXPATH) contrib/sshd_config.d/ssh-oauth.conf > \
+	    $(DESTDIR)$(DOCDIR)/sshd_config-ssh-oauth.conf
+	for f in ssh-oauth-refresh.service ssh-oauth-refresh.timer; do \
+	    $(FIXPATH) contrib/systemd/$$f > $(DESTDIR)$(SYSTEMDDIR)/$$f && \
+	    chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/$$f || exit 1; \
+	done
+	install -m 0644 contrib/sysusers.d/ssh-oauth.conf \
+	    $(DESTDIR)$(SYSUSERSDIR)/ssh-oauth.conf
+	install -m 0644 contrib/tmpfiles.d/ssh-oauth.conf \
+	    $(DESTDIR)$(TMPFILESDIR)/ssh-oauth.conf
 	install -d -m 0755 $(DESTDIR)$(SYSCONF)
 	for f in authkeys.conf policy; do \
 	    test -e $(DESTDIR)$(SYSCONF)/$$f || \
 	    install -m 0644 contrib/$$f.example $(DESTDIR)$(SYSCONF)/$$f; \
 	done
 
+# Everything install put there but the configuration in $(SYSCONF).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ssh-oauth \
+	    $(DESTDIR)$(LIBEXEC)/ssh-oauth-authkeys \
+	    $(DESTDIR)$(LIBEXEC)/ssh-oauth-authkeys-fetch \
+	    $(DESTDIR)$(MANDIR)/man1/ssh-oauth.1 \
+	    $(DESTDIR)$(MANDIR)/man5/ssh-oauth.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man5/ssh-oauth-authkeys.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man5/ssh-oauth-policy.5 \
+	    $(DESTDIR)$(MANDIR)/man8/ssh-oauth-authkeys.8 \
+	    $(DESTDIR)$(MANDIR)/man8/ssh-oauth-authkeys-fetch.8 \
+	    $(DESTDIR)$(SYSTEMDDIR)/ssh-oauth-refresh.service \
+	    $(DESTDIR)$(SYSTEMDDIR)/ssh-oauth-refresh.timer \
+	    $(DESTDIR)$(SYSUSERSDIR)/ssh-oauth.conf \
+	    $(DESTDIR)$(TMPFILESDIR)/ssh-oauth.conf
+	rm -rf $(DESTDIR)$(DOCDIR)
+	-rmdir $(DESTDIR)$(LIBEXEC)
+	@echo "left in place: $(DESTDIR)$(SYSCONF)"
+
+# Build the Debian packages, install them, log in through them, purge
+# them. Slow and needs root, so not part of check.
+package-check:
+	@tests/package/build-and-login.sh
+
 clean:
 	rm -f common/*.o common/libcommon.a ssh-helper/*.o authkeys-cmd/*.o \
 	    $(HELPER) $(AKC) $(FETCH) $(UNIT_TESTS) $(FUZZ_TARGETS)
 
 .PHONY: all check unit check-style demo deps install clean fuzz \
-	fuzz-targets gates
+	fuzz-targets gates uninstall package-check
