@@ -139,8 +139,9 @@ install: $(HELPER) $(AKC) $(FETCH)
 	install -m 0644 README.md docs/user-guide.md docs/KNOWN_BUGS.md \
 	    contrib/authkeys.conf.example contrib/policy.example \
 	    $(DESTDIR)$(DOCDIR)/
+	install -d -m 0755 $(DESTDIR)$(DOCDIR)/sshd_config.d
 	$(FIXPATH) contrib/sshd_config.d/ssh-oauth.conf > \
-	    $(DESTDIR)$(DOCDIR)/sshd_config-ssh-oauth.conf
+	    $(DESTDIR)$(DOCDIR)/sshd_config.d/ssh-oauth.conf
 	for f in ssh-oauth-refresh.service ssh-oauth-refresh.timer; do \
 	    $(FIXPATH) contrib/systemd/$$f > $(DESTDIR)$(SYSTEMDDIR)/$$f && \
 	    chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/$$f || exit 1; \
