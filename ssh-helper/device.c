@@ -327,7 +327,7 @@ discover(const struct profile *p, struct endpoints *ep)
 
 	/* Fetch the document. */
 	memset(&req, 0, sizeof(req));
-	url = util_xasprintf("%s/.well-known/openid-configuration", p->issuer);
+	url = url_discovery(p->issuer);
 	req.url = url;
 	req.ca_file = p->ca_file;
 	req.timeout_ms = p->http_timeout_ms;
