@@ -40,6 +40,8 @@ fake_start() {
 	local i
 	fake_stop
 	rm -rf "$XDG_CACHE_HOME" "$XDG_DATA_HOME"
+	# Gone before the start: the shell opens the new one in the child.
+	rm -f "$D/fake.out"
 	node "$TOP/tests/fakeidp/server.js" --scenario "$1" \
 	    --second-ms "$SECOND_MS" "${@:2}" >"$D/fake.out" 2>"$D/fake.err" &
 	FAKE_PID=$!

@@ -271,8 +271,11 @@ function token(req, f) {
   }
   const now = Date.now();
   stats.polls++;
-  stats.gaps.push(Math.round((now - lastAt) / SECOND_MS));
-  stats.last_poll_at = Math.round((now - codeAt) / SECOND_MS);
+  // A client waits whole seconds after each answer, so a gap is never
+  // short; it may be long by the answer's latency: round down, with 20 ms
+  // to spare for clock granularity.
+  stats.gaps.push(Math.floor((now - lastAt + 20) / SECOND_MS));
+  stats.last_poll_at = Math.floor((now - codeAt + 20) / SECOND_MS);
   lastAt = now;
   return scenario.token(stats.polls);
 }
