@@ -90,11 +90,15 @@ FUZZ_TIME ?= 300
 fuzz:
 	@FUZZ_KEEP=1 tests/fuzz/run.sh $(FUZZ_TIME)
 
-# make check: every unit test, then the end-to-end suite on real sshd,
-# ssh and the test identity provider. T=name runs the matching tests only.
+# make check: the style rules, every unit test, the end-to-end suite on
+# real sshd, ssh and the test identity provider, then the gates (clang
+# with -Werror, ASan+UBSan, valgrind) and a short fuzzing run.
+# T=name runs only the matching tests, without the gates.
+FUZZ_CHECK_TIME ?= 15
 check: deps
 	@$(MAKE) --no-print-directory all
-	@tests/run-tests.sh $(T)
+	@tests/check-style.sh
+	@FUZZ_CHECK_TIME=$(FUZZ_CHECK_TIME) tests/run-tests.sh $(T)
 
 unit: $(UNIT_TESTS)
 	@tests/run-tests.sh unit

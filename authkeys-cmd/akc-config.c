@@ -73,9 +73,19 @@ static int
 issuer_line(struct akc_config *cfg, const char *path, int lineno,
     const char *keyword, char *value)
 {
+	static const char *const block_keywords[] = {
+		"audience", "azp", "policy", "jwks_cache", "jwks_file",
+		"require_binding", "token", NULL
+	};
 	struct akc_issuer *iss = current_issuer(cfg);
 	char *word;
+	size_t i;
 
+	for (i = 0; block_keywords[i] != NULL; i++)
+		if (strcmp(keyword, block_keywords[i]) == 0)
+			break;
+	if (block_keywords[i] == NULL)
+		return 1;
 	if (iss == NULL) {
 		error("%s line %d: %s must follow an issuer line", path, lineno,
 		    keyword);
@@ -234,6 +244,14 @@ issuer_finish(struct akc_config *cfg, struct akc_issuer *iss,
 			    path, iss->lineno, iss->issuer);
 			return SOA_ERR_CONFIG;
 		}
+		if (iss->jwks_cache != NULL &&
+		    cfg->issuers[i].jwks_cache != NULL &&
+		    strcmp(cfg->issuers[i].jwks_cache, iss->jwks_cache) == 0) {
+			error("%s line %d: jwks_cache \"%.200s\" is already "
+			    "another issuer's", path, iss->lineno,
+			    iss->jwks_cache);
+			return SOA_ERR_CONFIG;
+		}
 	}
 
 	/* One issuer may use the defaults; several must name their files. */
@@ -264,7 +282,7 @@ akc_config_load(const char *path, struct akc_config *cfg)
 	cfg->fetch_timeout_ms = 2000;
 	cfg->fetch_interval = 60;
 	cfg->jwks_max_age = 7 * 86400;
-	if ((r = config_load(path, UTIL_FILE_TRUSTED, &h)) != 0)
+	if ((r = config_load(path, UTIL_FILE_ROOT, &h)) != 0)
 		return r;
 
 	/* Every issuer complete, then defaults for the rest. */

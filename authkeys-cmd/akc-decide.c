@@ -61,7 +61,8 @@ load_jwks(const struct akc_config *cfg, const struct akc_issuer *iss,
 
 	*set = NULL;
 	buf_init(&b, JWKS_FILE_MAX);
-	r = util_read_file(path, UTIL_FILE_TRUSTED, &b, why);
+	r = util_read_file(path, iss->jwks_file != NULL ? UTIL_FILE_ROOT :
+	    UTIL_FILE_TRUSTED, &b, why);
 	if (r == SOA_ERR_NOT_FOUND && iss->jwks_file == NULL) {
 		r = jwks_parse("{\"keys\":[]}", 11, set);
 		goto out;
@@ -136,7 +137,6 @@ check_claims(const struct akc_config *cfg, const struct akc_issuer *iss,
 	struct claims_expect want;
 	const char *typ = jsonx_string(jws_header(jws), "typ");
 	size_t i;
-	int r = SOA_ERR_CLAIM;
 
 	/* An access token must not pass where ID tokens are expected. */
 	if (iss->id_token && typ != NULL && (strcasecmp(typ, "at+jwt") == 0 ||
@@ -148,12 +148,17 @@ check_claims(const struct akc_config *cfg, const struct akc_issuer *iss,
 	want.azp = iss->azp;
 	want.leeway = cfg->leeway;
 	want.now = (int64_t)time(NULL);
+
+	/* The audience the token names, so a refusal gives its own reason. */
+	want.audience = iss->audiences[0];
 	for (i = 0; i < iss->naudiences; i++) {
-		want.audience = iss->audiences[i];
-		if ((r = claims_check(jws_claims(jws), &want, exp, why)) == 0)
+		if (claims_has_value(jws_claims(jws), "aud",
+		    iss->audiences[i])) {
+			want.audience = iss->audiences[i];
 			break;
+		}
 	}
-	return r;
+	return claims_check(jws_claims(jws), &want, exp, why);
 }
 
 /*
@@ -216,6 +221,7 @@ check_token(const struct akc_config *cfg, const char *user,
 	json_object *claims;
 	const char *why = NULL, *raw, *iss_claim;
 	char when[32];
+	struct tm tm;
 	time_t t;
 	int r;
 
@@ -256,7 +262,12 @@ check_token(const struct akc_config *cfg, const char *user,
 		goto out;
 	}
 	t = (time_t)*exp;
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0) {
+		d->reason = "exp out of range";
+		r = SOA_ERR_CLAIM;
+		goto out;
+	}
 	step(trace, "claims", "good, token valid until ", when);
 	if ((r = check_binding(iss, claims, key, trace, &why)) != 0) {
 		step(trace, "binding", "refused: ", why);
@@ -358,7 +369,9 @@ akc_decide(const struct akc_config *cfg, const char *user,
 	if ((r = check_token(cfg, user, cert->token, cert->token_len,
 	    cert->key, trace, d, &exp, &options)) != 0)
 		goto out;
-	if ((r = format_expiry(exp, expiry, sizeof(expiry))) != 0 ||
+	/* The leeway that let the token in also bounds the session start. */
+	if ((r = format_expiry(exp + cfg->leeway, expiry,
+	    sizeof(expiry))) != 0 ||
 	    (r = sshkey_ed25519_line(cert->key, &key)) != 0) {
 		d->reason = "internal error";
 		goto out;

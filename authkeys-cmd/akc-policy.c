@@ -166,6 +166,7 @@ policy_line(void *ctx, const char *path, int lineno, const char *keyword,
 	struct akc_rule *rule, *rules;
 	char *test, *principals = NULL, *options = NULL, *eq;
 	const char *why = NULL;
+	size_t len;
 	int deny;
 
 	if (strcmp(keyword, "allow") != 0 && strcmp(keyword, "deny") != 0) {
@@ -192,6 +193,23 @@ policy_line(void *ctx, const char *path, int lineno, const char *keyword,
 	    !valid_claim_name(test, (size_t)(eq - test))) {
 		error("%s line %d: \"%.80s\" is not CLAIM=VALUE", path, lineno,
 		    test);
+		return SOA_ERR_CONFIG;
+	}
+
+	/* CLAIM="a value with blanks": the quotes are not part of it. */
+	if (eq[1] == '"') {
+		len = strlen(eq + 1);
+		if (len < 3 || eq[len] != '"' ||
+		    memchr(eq + 2, '"', len - 2) != NULL) {
+			error("%s line %d: \"%.80s\": unbalanced quotes",
+			    path, lineno, test);
+			return SOA_ERR_CONFIG;
+		}
+		eq[len] = '\0';
+		memmove(eq + 1, eq + 2, len - 1);
+	} else if (strchr(eq + 1, '"') != NULL) {
+		error("%s line %d: \"%.80s\": quote the whole value", path,
+		    lineno, test);
 		return SOA_ERR_CONFIG;
 	}
 	if (principals != NULL && !valid_principals(principals)) {
@@ -239,7 +257,7 @@ policy_build(const char *path, char *text, struct akc_policy **out)
 	h.line = policy_line;
 	h.ctx = pol;
 	r = text != NULL ? config_parse(path, text, &h) :
-	    config_load(path, UTIL_FILE_TRUSTED, &h);
+	    config_load(path, UTIL_FILE_ROOT, &h);
 	if (r != 0) {
 		akc_policy_free(pol);
 		return r;
@@ -277,12 +295,21 @@ akc_policy_free(struct akc_policy *pol)
 	free(pol);
 }
 
+int
+akc_email_verified(json_object *claims)
+{
+	json_object *verified;
+
+	return json_object_object_get_ex(claims, "email_verified", &verified) &&
+	    json_object_is_type(verified, json_type_boolean) &&
+	    json_object_get_boolean(verified);
+}
+
 const char *
 akc_claim_string(json_object *claims, const char *name, char *buf,
     size_t buflen)
 {
 	const char *email, *at;
-	json_object *verified;
 	size_t n;
 
 	if (strcmp(name, "email_local") != 0 &&
@@ -294,9 +321,7 @@ akc_claim_string(json_object *claims, const char *name, char *buf,
 	    (at = strchr(email, '@')) == NULL || at == email ||
 	    at[1] == '\0' || strchr(at + 1, '@') != NULL)
 		return NULL;
-	if (json_object_object_get_ex(claims, "email_verified", &verified) &&
-	    !(json_object_is_type(verified, json_type_boolean) &&
-	    json_object_get_boolean(verified)))
+	if (!akc_email_verified(claims))
 		return NULL;
 	if (strcmp(name, "email_domain") == 0)
 		return at + 1;
@@ -353,14 +378,33 @@ principals_grant(const char *list, json_object *claims, const char *user)
 	}
 }
 
+/*
+ * Whether the provider left the claim out and said where to fetch it
+ * instead (Entra ID's groups "overage"): its value is unknown offline.
+ */
+static int
+claim_withheld(json_object *claims, const char *claim)
+{
+	json_object *names;
+
+	return json_object_object_get_ex(claims, "_claim_names", &names) &&
+	    json_object_is_type(names, json_type_object) &&
+	    json_object_object_get_ex(names, claim, NULL);
+}
+
 int
 akc_policy_denied(const struct akc_policy *pol, json_object *claims)
 {
+	const struct akc_rule *rule;
 	size_t i;
 
-	for (i = 0; i < pol->nrules; i++)
-		if (pol->rules[i].deny && test_holds(&pol->rules[i], claims))
-			return pol->rules[i].lineno;
+	/* A deny rule on a claim whose value is unknown fails closed. */
+	for (i = 0; i < pol->nrules; i++) {
+		rule = &pol->rules[i];
+		if (rule->deny && (test_holds(rule, claims) ||
+		    claim_withheld(claims, rule->claim)))
+			return rule->lineno;
+	}
 	return 0;
 }
 
@@ -426,7 +470,7 @@ akc_policy_render_options(const char *options, json_object *claims,
 			if (r == 0)
 				r = put_env(&b, "SSH_OAUTH_SUB",
 				    jsonx_string(claims, "sub"));
-			if (r == 0)
+			if (r == 0 && akc_email_verified(claims))
 				r = put_env(&b, "SSH_OAUTH_EMAIL",
 				    jsonx_string(claims, "email"));
 		} else if ((r = buf_put(&b, ",", 1)) == 0)

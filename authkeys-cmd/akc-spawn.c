@@ -43,7 +43,8 @@ akc_spawn_fetch(const struct akc_config *cfg, const struct akc_issuer *iss)
 {
 	posix_spawn_file_actions_t fa;
 	struct timespec pause = { 0, 10 * 1000 * 1000 };
-	char *prog, *argv[6], *envp[] = { NULL };
+	char *prog, *argv[7], *envp[] = { NULL };
+	int argc = 0;
 	long waited = 0;
 	pid_t pid, done;
 	int status = 0, r = SOA_ERR_IO;
@@ -57,12 +58,14 @@ akc_spawn_fetch(const struct akc_config *cfg, const struct akc_issuer *iss)
 	    O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null",
 	    O_WRONLY, 0);
-	argv[0] = prog;
-	argv[1] = (char *)"-f";
-	argv[2] = cfg->path;
-	argv[3] = (char *)"miss";
-	argv[4] = iss->issuer;
-	argv[5] = NULL;
+	argv[argc++] = prog;
+	if (log_sinks_in_use() & LOG_TO_STDERR)
+		argv[argc++] = (char *)"-d";
+	argv[argc++] = (char *)"-f";
+	argv[argc++] = cfg->path;
+	argv[argc++] = (char *)"miss";
+	argv[argc++] = iss->issuer;
+	argv[argc] = NULL;
 	if ((errno = posix_spawn(&pid, prog, &fa, NULL, argv, envp)) != 0) {
 		error("cannot run %s: %s", prog, strerror(errno));
 		goto out;

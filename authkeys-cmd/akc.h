@@ -111,6 +111,12 @@ int akc_policy_render_options(const char *options, json_object *claims,
 const char *akc_claim_string(json_object *claims, const char *name,
     char *buf, size_t buflen);
 
+/*
+ * Whether the provider vouches for the email (email_verified true). An
+ * absent claim counts as no: Entra ID sends none, and lets users edit it.
+ */
+int akc_email_verified(json_object *claims);
+
 /* Whether name is a safe POSIX user name, as principals must be. */
 int akc_valid_user_name(const char *name);
 

@@ -5,6 +5,7 @@
  * nothing, and every reason goes to syslog (LOG_AUTHPRIV).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,17 +36,21 @@ usage(void)
 static void
 log_decision(const char *user, const struct akc_decision *d)
 {
-	char rule[32];
+	char u[80], iss[240], sub[120], email[120], jti[120], rule[32];
 
+	/* Values from the token cannot close their quotes. */
+	log_quote(u, sizeof(u), user, 64);
+	log_quote(iss, sizeof(iss), d->issuer, 200);
+	log_quote(sub, sizeof(sub), d->subject, 100);
+	log_quote(email, sizeof(email), d->email, 100);
+	log_quote(jti, sizeof(jti), d->jti, 100);
 	snprintf(rule, sizeof(rule), "rule line %d", d->rule_line);
-	logit("%s user \"%.64s\" issuer \"%.200s\" sub \"%.100s\" "
-	    "email \"%.100s\" %s%s%s key %s jti \"%.100s\"",
-	    d->line != NULL ? "accept" : "refuse", user,
-	    d->issuer ? d->issuer : "", d->subject ? d->subject : "",
-	    d->email ? d->email : "", d->line != NULL ? rule : "reason \"",
+	logit("%s user \"%s\" issuer \"%s\" sub \"%s\" email \"%s\" "
+	    "%s%s%s key %s jti \"%s\"", d->line != NULL ? "accept" : "refuse",
+	    u, iss, sub, email, d->line != NULL ? rule : "reason \"",
 	    d->line != NULL ? "" : (d->reason ? d->reason : "unknown"),
 	    d->line != NULL ? "" : "\"",
-	    d->fingerprint ? d->fingerprint : "-", d->jti ? d->jti : "");
+	    d->fingerprint ? d->fingerprint : "-", jti);
 }
 
 /* refresh lives in the fetch program, which alone links libcurl. */
@@ -107,15 +112,15 @@ cmd_check(const struct akc_config *cfg)
 	return status;
 }
 
-/* Read standard input to its end, within the buffer's cap. */
+/* Read fd to its end, within the buffer's cap. */
 static int
-read_stdin(struct buf *b)
+read_all(int fd, struct buf *b)
 {
 	char chunk[4096];
 	ssize_t n;
 	int r;
 
-	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) != 0) {
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
@@ -132,19 +137,28 @@ cmd_explain(const struct akc_config *cfg, const char *user, const char *path)
 {
 	struct akc_decision d;
 	struct buf b;
-	const char *why, *text;
+	const char *text;
 	char *in, *second;
+	int fd;
 	size_t type_len = strlen("ssh-ed25519-cert-v01@openssh.com");
 	int r;
 
 	buf_init(&b, 256 * 1024);
 	memset(&d, 0, sizeof(d));
+	/* Input, not configuration: a pipe or /dev/stdin will do. */
 	if (path == NULL || strcmp(path, "-") == 0)
-		r = read_stdin(&b);
-	else
-		r = util_read_file(path, 0, &b, &why);
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		error("%s: %s", path, strerror(errno));
+		r = SOA_ERR_IO;
+		goto out;
+	}
+	r = read_all(fd, &b);
+	if (fd != STDIN_FILENO)
+		close(fd);
 	if (r != 0 || buf_cstring(&b, &text) != 0) {
-		error("%s: unreadable input", path ? path : "stdin");
+		error("%s: %s", path ? path : "stdin", r == SOA_ERR_LIMIT ?
+		    "too large" : "unreadable, or holds a NUL byte");
 		r = SOA_ERR_IO;
 		goto out;
 	}

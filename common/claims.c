@@ -94,6 +94,10 @@ claims_check(json_object *claims, const struct claims_expect *want,
 		*why = "token expired";
 		return SOA_ERR_EXPIRED;
 	}
+	if (t > CLAIMS_TIME_MAX) {
+		*why = "exp beyond the year 9999";
+		return SOA_ERR_CLAIM;
+	}
 	expires = t;
 	if (time_claim(claims, "nbf", &t, &present) != 0) {
 		*why = "nbf is not a number";

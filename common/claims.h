@@ -12,6 +12,9 @@
 /* The largest clock leeway a configuration may ask for, in seconds. */
 #define CLAIMS_LEEWAY_MAX	300
 
+/* The last second of the year 9999: later times are refused. */
+#define CLAIMS_TIME_MAX		INT64_C(253402300799)
+
 struct claims_expect {
 	const char	*issuer;	/* exact match, byte for byte */
 	const char	*audience;	/* must be in aud */

@@ -11,13 +11,22 @@
 char *
 config_next_word(char **value)
 {
-	char *word;
+	char *word, *p;
+	int quoted = 0;
 
 	*value += strspn(*value, BLANKS);
 	if (**value == '\0')
 		return NULL;
-	word = *value;
-	*value += strcspn(*value, BLANKS);
+
+	/* Blanks inside double quotes do not end the word. */
+	word = p = *value;
+	for (; *p != '\0'; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && strchr(BLANKS, *p) != NULL)
+			break;
+	}
+	*value = p;
 	if (**value != '\0')
 		*(*value)++ = '\0';
 	return word;
@@ -31,6 +40,22 @@ trim_end(char *s)
 
 	while (n > 0 && strchr(BLANKS, s[n - 1]) != NULL)
 		s[--n] = '\0';
+}
+
+/* A '#' after a blank, outside double quotes, starts a comment. */
+static int
+has_trailing_comment(const char *line)
+{
+	int quoted = 0;
+
+	for (; *line != '\0'; line++) {
+		if (*line == '"')
+			quoted = !quoted;
+		else if (!quoted && strchr(BLANKS, *line) != NULL &&
+		    line[1] == '#')
+			return 1;
+	}
+	return 0;
 }
 
 int
@@ -48,6 +73,11 @@ config_parse(const char *path, char *text, const struct config_handler *h)
 		line += strspn(line, BLANKS);
 		if (*line == '\0' || *line == '#')
 			continue;
+		if (has_trailing_comment(line)) {
+			error("%s line %d: comments must be on a line of "
+			    "their own", path, lineno);
+			return SOA_ERR_CONFIG;
+		}
 		keyword = config_next_word(&line);
 		line += strspn(line, BLANKS);
 		if ((r = h->line(h->ctx, path, lineno, keyword, line)) != 0)

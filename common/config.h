@@ -30,7 +30,10 @@ int config_load(const char *path, int file_flags,
 int config_parse(const char *path, char *text, const struct config_handler *h)
     __attribute__((warn_unused_result));
 
-/* Split value at blanks: the next word, advancing *value; NULL at end. */
+/*
+ * Split value at blanks, except inside double quotes: the next word,
+ * quotes kept, advancing *value; NULL at the end.
+ */
 char *config_next_word(char **value);
 
 #endif /* SOA_CONFIG_H */

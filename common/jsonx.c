@@ -10,18 +10,24 @@
 /*
  * Count object members in the text: in valid JSON every member has one
  * ':' outside string literals and no other ':' stands outside them.
+ * Also note a \u0000 escape: json-c would cut the string there, so
+ * "ssh-admins\u0000x" would compare equal to "ssh-admins".
  */
 static size_t
-count_members_in_text(const char *s, size_t n)
+count_members_in_text(const char *s, size_t n, int *has_nul)
 {
 	size_t i, count = 0;
 	int in_string = 0;
 
+	*has_nul = 0;
 	for (i = 0; i < n; i++) {
 		if (in_string) {
-			if (s[i] == '\\')
+			if (s[i] == '\\') {
+				if (n - i >= 6 && s[i + 1] == 'u' &&
+				    strncmp(s + i + 2, "0000", 4) == 0)
+					*has_nul = 1;
 				i++;
-			else if (s[i] == '"')
+			} else if (s[i] == '"')
 				in_string = 0;
 		} else if (s[i] == '"')
 			in_string = 1;
@@ -89,7 +95,7 @@ jsonx_parse_object(const char *s, size_t n, json_object **out)
 	json_tokener *tok = NULL;
 	json_object *o = NULL;
 	size_t i;
-	int r = SOA_ERR_JSON;
+	int has_nul, r = SOA_ERR_JSON;
 
 	*out = NULL;
 	if (n > INT32_MAX)
@@ -110,8 +116,8 @@ jsonx_parse_object(const char *s, size_t n, json_object **out)
 			goto out;
 
 	/* json-c keeps one of two equal names: the counts then differ. */
-	if (count_members_in_text(s, n) != count_members_in_tree(o) ||
-	    !all_finite(o))
+	if (count_members_in_text(s, n, &has_nul) !=
+	    count_members_in_tree(o) || has_nul || !all_finite(o))
 		goto out;
 	*out = o;
 	o = NULL;

@@ -21,6 +21,12 @@ log_init(const char *progname, enum log_level level, int sinks)
 		openlog(progname, LOG_PID, LOG_AUTHPRIV);
 }
 
+int
+log_sinks_in_use(void)
+{
+	return log_sinks;
+}
+
 void
 log_more_verbose(void)
 {
@@ -56,6 +62,28 @@ log_escape(char *dst, size_t dstlen, const char *s, size_t maxlen)
 	if (s[i] != '\0' && o + 3 < dstlen) {
 		memcpy(dst + o, "...", 3);
 		o += 3;
+	}
+	dst[o] = '\0';
+}
+
+void
+log_quote(char *dst, size_t dstlen, const char *s, size_t maxlen)
+{
+	size_t i, o = 0;
+
+	if (dstlen == 0)
+		return;
+	for (i = 0; s != NULL && s[i] != '\0' && i < maxlen; i++) {
+		if (s[i] == '"' || s[i] == '%') {
+			if (o + 3 >= dstlen)
+				break;
+			o += (size_t)snprintf(dst + o, 4, "%%%02x",
+			    (unsigned char)s[i]);
+		} else {
+			if (o + 1 >= dstlen)
+				break;
+			dst[o++] = s[i];
+		}
 	}
 	dst[o] = '\0';
 }

@@ -24,6 +24,9 @@ enum log_level {
 /* Set the program name, the highest level printed and the LOG_TO_* sinks. */
 void log_init(const char *progname, enum log_level level, int sinks);
 
+/* The LOG_TO_* sinks in use. */
+int log_sinks_in_use(void);
+
 /* Raise the level by one (each -v). */
 void log_more_verbose(void);
 
@@ -36,6 +39,13 @@ void log_msg(enum log_level level, const char *func, const char *fmt, ...)
  * non-ASCII as \xNN and marking truncation with "...".
  */
 void log_escape(char *dst, size_t dstlen, const char *s, size_t maxlen);
+
+/*
+ * Prepare an untrusted value for a "quoted" field of a log line: '"' and
+ * '%' become %22 and %25, so a value cannot close its quotes and forge
+ * the fields after it. At most maxlen bytes of s; s may be NULL.
+ */
+void log_quote(char *dst, size_t dstlen, const char *s, size_t maxlen);
 
 #define error(...)	log_msg(LOG_LEVEL_ERROR, NULL, __VA_ARGS__)
 #define error_f(...)	log_msg(LOG_LEVEL_ERROR, __func__, __VA_ARGS__)

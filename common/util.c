@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,17 @@ util_xasprintf(const char *fmt, ...)
 	return p;
 }
 
+/* Whether uid is "nobody", which many daemons run as. */
+static int
+is_shared_account(uid_t uid)
+{
+	struct passwd *pw;
+
+	if (uid == 65534)
+		return 1;
+	return (pw = getpwnam("nobody")) != NULL && pw->pw_uid == uid;
+}
+
 /* Apply the UTIL_FILE_* checks to an open file. */
 static int
 check_stat(const struct stat *st, int flags, const char **why)
@@ -75,13 +87,24 @@ check_stat(const struct stat *st, int flags, const char **why)
 			return SOA_ERR_PERM;
 		}
 	}
+	if ((flags & UTIL_FILE_ROOT) != 0 && st->st_uid != 0) {
+		*why = "not owned by root";
+		return SOA_ERR_PERM;
+	}
+	if ((flags & (UTIL_FILE_TRUSTED | UTIL_FILE_ROOT)) != 0 &&
+	    (st->st_mode & 022) != 0) {
+		*why = "writable by group or others";
+		return SOA_ERR_PERM;
+	}
 	if ((flags & UTIL_FILE_TRUSTED) != 0) {
-		if (st->st_uid != 0 && st->st_uid != me) {
+		/* Root, running check or explain, reads the account's files. */
+		if (st->st_uid != 0 && st->st_uid != me && me != 0) {
 			*why = "owned by neither root nor the current user";
 			return SOA_ERR_PERM;
 		}
-		if ((st->st_mode & 022) != 0) {
-			*why = "writable by group or others";
+		if (st->st_uid != 0 && is_shared_account(st->st_uid)) {
+			*why = "owned by \"nobody\", an account other daemons "
+			    "share; run as a dedicated account";
 			return SOA_ERR_PERM;
 		}
 	}

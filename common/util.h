@@ -25,9 +25,13 @@ char *util_xstrdup(const char *s);
  * that is not a symbolic link.
  */
 #define UTIL_FILE_TRUSTED	0x01	/* owned by root or by us, and not
-					   group- or world-writable */
+					   group- or world-writable; not
+					   ours if we are "nobody", which
+					   other daemons share */
 #define UTIL_FILE_SECRET	0x02	/* owned by us, and no access at all
 					   for group or others */
+#define UTIL_FILE_ROOT		0x04	/* owned by root, and not group- or
+					   world-writable */
 
 /*
  * Read the whole file at path into b (cap b->max), applying the

@@ -16,6 +16,8 @@ work=$(mktemp -d /run/ssh-oauth-gates.XXXXXX)
 chmod 755 "$work"
 trap 'rm -rf "$work"' EXIT
 status=0
+passed=0
+failed=0
 
 # copy NAME: a clean copy of the tracked tree, sharing node_modules.
 copy() {
@@ -28,9 +30,11 @@ copy() {
 # note NAME STATUS: print the verdict; the run fails if any gate does.
 note() {
 	if [ "$2" = 0 ]; then
-		echo "gate $1: ok"
+		echo "ok - gate $1"
+		passed=$((passed + 1))
 	else
-		echo "gate $1: FAILED"
+		echo "not ok - gate $1"
+		failed=$((failed + 1))
 		status=1
 	fi
 }
@@ -51,7 +55,7 @@ for gate in $gates; do
 		    CFLAGS="-O1 -g -fno-omit-frame-pointer $san" \
 		    LDFLAGS="$san" all &&
 		    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-		    "$d/tests/run-tests.sh"
+		    "$d/tests/run-tests.sh" tests
 		note asan $?
 		;;
 	valgrind)
@@ -62,9 +66,9 @@ for gate in $gates; do
 		note valgrind $?
 		;;
 	*)
-		echo "unknown gate $gate"
-		status=1
+		note "$gate (unknown)" 1
 		;;
 	esac
 done
+echo "$passed passed, $failed failed"
 exit $status

@@ -5,7 +5,11 @@
 #	tests/run-tests.sh		everything
 #	tests/run-tests.sh unit		unit tests only
 #	tests/run-tests.sh e2e		end-to-end tests only
+#	tests/run-tests.sh tests		unit and end-to-end tests only
 #	tests/run-tests.sh NAME		tests whose file name contains NAME
+#
+# With no argument it also runs the gates (tests/gates.sh) and a short
+# fuzzing run (tests/fuzz/run.sh, FUZZ_CHECK_TIME seconds per target).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 filter=${1:-}
@@ -39,7 +43,7 @@ run() {
 	local name=$1 log
 	shift
 	case $filter in
-	""|unit|e2e) ;;
+	""|unit|e2e|tests) ;;
 	*) case $name in *"$filter"*) ;; *) return ;; esac ;;
 	esac
 	log=$(mktemp)
@@ -60,6 +64,11 @@ if [ "$filter" != unit ]; then
 		[ "$(basename "$t")" = lib.sh ] && continue
 		run "e2e/$(basename "$t" .sh)" bash "$t"
 	done
+fi
+
+if [ -z "$filter" ]; then
+	run gates tests/gates.sh
+	run fuzz tests/fuzz/run.sh "${FUZZ_CHECK_TIME:-15}"
 fi
 
 if [ ${#broken[@]} -gt 0 ]; then

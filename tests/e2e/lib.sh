@@ -180,7 +180,7 @@ HostKey $R/ssh_host_ed25519_key
 PidFile $R/sshd.pid
 AuthorizedKeysFile none
 AuthorizedKeysCommand $R/libexec/ssh-oauth-authkeys -f $R/etc/authkeys.conf %u %t %k
-AuthorizedKeysCommandUser nobody
+AuthorizedKeysCommandUser ssh-oauth
 PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
@@ -307,6 +307,10 @@ rig_start() {
 	[ "$(id -u)" = 0 ] || die "the end-to-end rig needs root: sshd must run as root to switch users and to accept a root-owned AuthorizedKeysCommand"
 	[ -x "$HELPER" ] && [ -x "$AKC" ] || die "build first: make all"
 	[ -d "$TOP/tests/idp/node_modules" ] || die "run: (cd tests/idp && npm ci)"
+	# The command's own account, as the package creates it.
+	id -u ssh-oauth >/dev/null 2>&1 || useradd --system --no-create-home \
+	    --home-dir /nonexistent --shell /usr/sbin/nologin ssh-oauth ||
+	    die "cannot create the ssh-oauth account"
 	R=$(mktemp -d /run/ssh-oauth-test.XXXXXX)
 	chmod 755 "$R"
 	trap rig_cleanup EXIT

@@ -58,4 +58,19 @@ akc root ssh-ed25519-cert-v01@openssh.com "$(key_b64 "$R/k-none-cert.pub")" \
 check_eq "an unsigned (alg none) token gets no key line" "1 " \
     "$? $(cat "$R/none.out")"
 
+# Files owned by "nobody", which other daemons share, are never trusted:
+# anything running as nobody could have written them.
+install -d -o nobody -m 0755 "$R/nobody"
+install -o nobody -m 0644 "$R/cache/jwks.json" "$R/nobody/jwks.json"
+sed "s|^jwks_cache .*|jwks_cache $R/nobody/jwks.json|" \
+    "$R/etc/authkeys.conf" > "$R/etc/nobody.conf"
+chmod 644 "$R/etc/nobody.conf"
+runuser -u nobody -- "$R/libexec/ssh-oauth-authkeys" -d \
+    -f "$R/etc/nobody.conf" root ssh-ed25519-cert-v01@openssh.com \
+    "$(key_b64 "$R/k-good-cert.pub")" >"$R/nobody.out" 2>"$R/nobody.err"
+check_eq "a key set owned by nobody gets no key line" "1 " \
+    "$? $(cat "$R/nobody.out")"
+check_grep "and the log says why" 'an account other daemons share' \
+    "$R/nobody.err"
+
 rig_finish

@@ -9,7 +9,7 @@ export IDP_KEYS_FILE=$R_KEYS.a
 rig_start
 rm -f "$R_KEYS"
 # The command's account may write the cache, as the packaged one does.
-chown nobody "$R/cache"
+chown ssh-oauth "$R/cache"
 cat >> "$R/etc/authkeys.conf" <<CONF
 fetch_timeout 1500
 fetch_interval 0

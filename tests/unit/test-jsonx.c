@@ -21,6 +21,12 @@ struct parse_case {
 
 static const struct parse_case parse_cases[] = {
 	{ "an object parses", "{\"a\":1}", 0, 0 },
+	{ "a string with an escaped NUL is refused",
+	    "{\"g\":\"ssh-admins\\u0000x\"}", 0, SOA_ERR_JSON },
+	{ "a member name with an escaped NUL is refused",
+	    "{\"groups\\u0000x\":1}", 0, SOA_ERR_JSON },
+	{ "an escaped backslash before u0000 is not a NUL",
+	    "{\"g\":\"a\\\\u0000\"}", 0, 0 },
 	{ "an empty object parses", "{}", 0, 0 },
 	{ "an object with trailing whitespace parses",
 	    "{\"a\":1} \t\r\n ", 0, 0 },

@@ -106,6 +106,33 @@ static const struct match_case match_cases[] = {
 	    "{\"roles\":[\"admins\"]}", "alice", 0, "" },
 };
 
+/* Rules on what a provider may leave out or not vouch for. */
+static const char strict_policy[] =
+    "deny groups=contractors\n"				/* 1 */
+    "allow email_domain=example.com {email_local}\n"		/* 2 */
+    "allow groups=\"SSH Admins\" admin\n";			/* 3 */
+
+static const struct match_case strict_cases[] = {
+	{ "a verified email's local part is a principal",
+	    "{\"email\":\"root@example.com\",\"email_verified\":true}",
+	    "root", 2, "" },
+	{ "an email without email_verified derives nothing",
+	    "{\"email\":\"root@example.com\"}", "root", 0, "" },
+	{ "an email with email_verified false derives nothing",
+	    "{\"email\":\"root@example.com\",\"email_verified\":false}",
+	    "root", 0, "" },
+	{ "a deny rule on groups the provider withheld (overage) refuses",
+	    "{\"email\":\"root@example.com\",\"email_verified\":true,"
+	    "\"_claim_names\":{\"groups\":\"src1\"}}", "root", 0, "" },
+	{ "a deny rule that holds refuses",
+	    "{\"email\":\"root@example.com\",\"email_verified\":true,"
+	    "\"groups\":[\"contractors\"]}", "root", 0, "" },
+	{ "a quoted group name with a blank matches",
+	    "{\"groups\":[\"SSH Admins\"]}", "admin", 3, "" },
+	{ "a group name differing by the blank does not",
+	    "{\"groups\":[\"SSHAdmins\"]}", "admin", 0, "" },
+};
+
 static void
 test_match(const struct akc_policy *pol, const struct match_case *t)
 {
@@ -140,6 +167,16 @@ static const struct load_case load_cases[] = {
 	    0 },
 	{ "an unknown keyword is refused", "permit groups=a alice\n", 0644,
 	    SOA_ERR_CONFIG },
+	{ "a comment after a rule is refused",
+	    "allow groups=a alice # note\n", 0644, SOA_ERR_CONFIG },
+	{ "a quoted value with a blank loads",
+	    "allow groups=\"A B\" alice\n", 0644, 0 },
+	{ "an unbalanced quote is refused",
+	    "allow groups=\"A B alice\n", 0644, SOA_ERR_CONFIG },
+	{ "a quote inside an unquoted value is refused",
+	    "allow groups=A\"B alice\n", 0644, SOA_ERR_CONFIG },
+	{ "command= with a blank inside its quotes loads",
+	    "allow groups=a alice command=\"/bin/echo hi\"\n", 0644, 0 },
 	{ "a keyword in the wrong case is refused", "Allow groups=a alice\n",
 	    0644, SOA_ERR_CONFIG },
 	{ "a rule without principals is refused", "allow groups=a\n", 0644,
@@ -343,6 +380,19 @@ main(void)
 		for (i = 0; i < sizeof(match_cases) / sizeof(match_cases[0]);
 		    i++)
 			test_match(pol, &match_cases[i]);
+	akc_policy_free(pol);
+
+	TEST_START("a policy with deny rules and templates loads");
+	pol = NULL;
+	path = write_policy(strict_policy, sizeof(strict_policy) - 1, 0644);
+	ASSERT_INT_EQ(akc_policy_load(path, &pol), 0);
+	unlink(path);
+	free(path);
+	TEST_DONE();
+	if (pol != NULL)
+		for (i = 0; i < sizeof(strict_cases) / sizeof(strict_cases[0]);
+		    i++)
+			test_match(pol, &strict_cases[i]);
 	akc_policy_free(pol);
 
 	for (i = 0; i < sizeof(load_cases) / sizeof(load_cases[0]); i++)
