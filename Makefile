@@ -96,7 +96,7 @@ fuzz:
 # T=name runs only the matching tests, without the gates.
 FUZZ_CHECK_TIME ?= 15
 check: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) -s --no-print-directory all
 	@tests/check-style.sh
 	@FUZZ_CHECK_TIME=$(FUZZ_CHECK_TIME) tests/run-tests.sh $(T)
 
@@ -110,7 +110,7 @@ check-style:
 	@tests/check-style.sh
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) -s --no-print-directory all
 	@tests/demo.sh
 
 deps:
