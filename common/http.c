@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -26,17 +27,23 @@ read_header(char *p, size_t size, size_t nmemb, void *ctx)
 {
 	struct http_resp *resp = ctx;
 	size_t n = size * nmemb;
-	char value[32];
+	char value[64], *start;
 	uint64_t secs;
+	time_t when, now;
 
-	/* Retry-After in delta-seconds; an HTTP date counts as 60 s. */
-	if (n > 12 && strncasecmp(p, "Retry-After:", 12) == 0 && n < 60) {
+	/* Retry-After in delta-seconds or as an HTTP date, capped at 1 h. */
+	if (n > 12 && strncasecmp(p, "Retry-After:", 12) == 0 &&
+	    n - 12 < sizeof(value)) {
 		memcpy(value, p + 12, n - 12);
 		value[n - 12] = '\0';
 		value[strcspn(value, "\r\n")] = '\0';
-		if (util_parse_u64(value + strspn(value, " \t"), 0, 3600,
-		    &secs) == 0)
+		start = value + strspn(value, " \t");
+		now = time(NULL);
+		if (util_parse_u64(start, 0, 3600, &secs) == 0)
 			resp->retry_after = (long)secs;
+		else if ((when = curl_getdate(start, NULL)) != -1)
+			resp->retry_after = when <= now ? 0 :
+			    when - now > 3600 ? 3600 : (long)(when - now);
 		else
 			resp->retry_after = 60;
 	}
@@ -88,6 +95,11 @@ http_request(const struct http_req *req, struct http_resp *resp,
 		curl_easy_setopt(curl, CURLOPT_CAINFO, req->ca_file);
 	if (req->form != NULL)
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->form);
+	if (req->user != NULL && req->password != NULL) {
+		curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(curl, CURLOPT_USERNAME, req->user);
+		curl_easy_setopt(curl, CURLOPT_PASSWORD, req->password);
+	}
 
 	cc = curl_easy_perform(curl);
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);

@@ -18,6 +18,8 @@ struct http_req {
 	const char	*ca_file;	/* CA bundle; NULL: the system's */
 	long		 timeout_ms;	/* whole request, connect included */
 	size_t		 max_body;	/* larger answers fail the request */
+	const char	*user;		/* HTTP Basic credentials, sent as */
+	const char	*password;	/* given; NULL: none */
 };
 
 struct http_resp {

@@ -280,18 +280,8 @@ post_form(const struct profile *p, const char *url, const char *params,
 	req.ca_file = p->ca_file;
 	req.timeout_ms = p->http_timeout_ms;
 	req.max_body = RESPONSE_MAX;
-#ifdef HTTP_BASIC_AUTH
 	req.user = user;
 	req.password = password;
-#else
-	/* XXX client_secret_basic waits for Basic support in http.c. */
-	if (user != NULL) {
-		*why = "client_secret_basic is not supported by this build; "
-		    "use client_secret_post";
-		r = SOA_ERR_CONFIG;
-		goto out;
-	}
-#endif
 	if ((r = http_request(&req, &resp, why)) != 0) {
 		http_resp_free(&resp);
 		goto out;

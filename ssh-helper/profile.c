@@ -29,6 +29,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "err.h"
@@ -190,6 +191,7 @@ int
 profile_load(const char *path, struct profile *p)
 {
 	struct config_handler h = { profile_line, p };
+	struct stat st;
 	int r;
 
 	memset(p, 0, sizeof(*p));
@@ -209,6 +211,14 @@ profile_load(const char *path, struct profile *p)
 	}
 	if ((r = check_client_auth(p)) != 0)
 		return r;
+
+	/* A file holding a secret must be for our eyes only. */
+	if (p->client_secret != NULL && (stat(path, &st) == -1 ||
+	    (st.st_mode & 077) != 0)) {
+		error("%s holds client_secret but others can read it: "
+		    "chmod 600 %s", path, path);
+		return SOA_ERR_PERM;
+	}
 	if (p->scopes == NULL)
 		p->scopes = util_xstrdup(DEFAULT_SCOPES);
 	return 0;

@@ -140,25 +140,23 @@ refused google-scope 'invalid_scope' "google: an unlisted scope"
 check_grep "google: the hint names the scopes Google allows" \
     'hint: .*openid email profile' "$D/google-scope.err"
 
-# client_secret_basic, on every request including the refresh. It needs
-# HTTP Basic support in common/http.c (HTTP_BASIC_AUTH); a build without
-# it must say so.
+# client_secret_basic, on every request including the refresh.
 fake_start basic --token-ttl 30 --refresh-ttl 3600
 config "client_secret $SECRET" "client_auth client_secret_basic"
-if grep -q 'define HTTP_BASIC_AUTH' "$TOP/common/http.h"; then
-	login basic -v
-	check_eq "basic: client_secret_basic signs in" 0 "$?"
-	login basic-refresh -v
-	check_eq "basic: and refreshes" "0 1" "$? $(stat refreshes)"
-	check_eq "basic: HTTP Basic on device, token and refresh requests" \
-	    "basic,basic,basic,basic" "$(stat auth_seen)"
-	check_eq "basic: the provider saw no wrong client authentication" "" \
-	    "$(stat violations)"
-else
-	refused basic 'client_secret_basic is not supported by this build' \
-	    "basic: without Basic support in common/http.c"
-	check_eq "basic: nothing was sent" 0 "$(stat device_requests)"
-fi
+login basic -v
+check_eq "basic: client_secret_basic signs in" 0 "$?"
+login basic-refresh -v
+check_eq "basic: and refreshes" "0 1" "$? $(stat refreshes)"
+check_eq "basic: HTTP Basic on device, token and refresh requests" \
+    "basic,basic,basic,basic" "$(stat auth_seen)"
+check_eq "basic: the provider saw no wrong client authentication" "" \
+    "$(stat violations)"
+
+# A configuration holding a secret must be private.
+config "client_secret $SECRET" "client_auth client_secret_basic"
+chmod 644 "$XDG_CONFIG_HOME/ssh-oauth/config"
+refused readable-secret 'holds client_secret but others can read it' \
+    "readable-secret: a world-readable file with a secret"
 
 # Old Entra: verification_url, numbers as strings, a message in prose
 # with an escape sequence in it.
