@@ -30,7 +30,7 @@ COMMON_OBJS = common/b64.o common/buf.o common/claims.o common/config.o \
 	common/log.o common/sshcert.o common/url.o common/util.o
 HELPER_OBJS = ssh-helper/main.o ssh-helper/cache.o ssh-helper/device.o \
 	ssh-helper/keys.o ssh-helper/agent.o ssh-helper/prompt.o \
-	ssh-helper/profile.o ssh-helper/tokens.o
+	ssh-helper/profile.o ssh-helper/tokens.o ssh-helper/dpop.o
 # The login path links no libcurl (it costs milliseconds per start);
 # the fetch program beside it does the HTTP.
 AKC_OBJS = authkeys-cmd/main.o authkeys-cmd/akc-config.o \

@@ -31,6 +31,17 @@ read_header(char *p, size_t size, size_t nmemb, void *ctx)
 	uint64_t secs;
 	time_t when, now;
 
+	/* A nonce the server wants in the next DPoP proof. */
+	if (n > 11 && strncasecmp(p, "DPoP-Nonce:", 11) == 0 &&
+	    n - 11 < sizeof(resp->dpop_nonce)) {
+		memcpy(resp->dpop_nonce, p + 11, n - 11);
+		resp->dpop_nonce[n - 11] = '\0';
+		resp->dpop_nonce[strcspn(resp->dpop_nonce, "\r\n")] = '\0';
+		memmove(resp->dpop_nonce, resp->dpop_nonce +
+		    strspn(resp->dpop_nonce, " \t"),
+		    strlen(resp->dpop_nonce) + 1);
+	}
+
 	/* Retry-After in delta-seconds or as an HTTP date, capped at 1 h. */
 	if (n > 12 && strncasecmp(p, "Retry-After:", 12) == 0 &&
 	    n - 12 < sizeof(value)) {
@@ -59,11 +70,13 @@ http_request(const struct http_req *req, struct http_resp *resp,
 	char errbuf[CURL_ERROR_SIZE];
 	CURL *curl = NULL;
 	CURLcode cc;
+	char *dpop = NULL;
 	int r;
 
 	*why = NULL;
 	resp->status = 0;
 	resp->retry_after = -1;
+	resp->dpop_nonce[0] = '\0';
 	buf_init(&resp->body, req->max_body);
 	if ((r = http_url_allowed(req->url, why)) != 0)
 		return r;
@@ -77,6 +90,10 @@ http_request(const struct http_req *req, struct http_resp *resp,
 
 	/* No redirects, no other protocols, a deadline for everything. */
 	headers = curl_slist_append(NULL, "Accept: application/json");
+	if (req->dpop != NULL) {
+		dpop = util_xasprintf("DPoP: %s", req->dpop);
+		headers = curl_slist_append(headers, dpop);
+	}
 	errbuf[0] = '\0';
 	curl_easy_setopt(curl, CURLOPT_URL, req->url);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -122,6 +139,7 @@ http_request(const struct http_req *req, struct http_resp *resp,
 	}
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(curl);
+	free(dpop);
 	return r;
 }
 

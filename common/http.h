@@ -20,12 +20,14 @@ struct http_req {
 	size_t		 max_body;	/* larger answers fail the request */
 	const char	*user;		/* HTTP Basic credentials, sent as */
 	const char	*password;	/* given; NULL: none */
+	const char	*dpop;		/* a DPoP proof header, or NULL */
 };
 
 struct http_resp {
 	long		 status;	/* HTTP status; 0 if none came */
 	long		 retry_after;	/* Retry-After in seconds, or -1 */
 	struct buf	 body;		/* NUL-terminated for convenience */
+	char		 dpop_nonce[256]; /* DPoP-Nonce sent, or "" */
 };
 
 /* Whether url may be used; SOA_ERR_CONFIG with *why if not. */

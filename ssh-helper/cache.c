@@ -16,6 +16,7 @@
 #include <json.h>
 #include <sodium.h>
 
+#include "b64.h"
 #include "buf.h"
 #include "err.h"
 #include "helper.h"
@@ -173,6 +174,8 @@ cache_load(const struct paths *paths, struct tokens *t)
 	struct buf b;
 	const char *why, *s;
 	size_t sealed_len, plain_len = 0;
+	unsigned char *raw = NULL;
+	size_t raw_len = 0;
 	int r;
 
 	memset(t, 0, sizeof(*t));
@@ -212,6 +215,15 @@ cache_load(const struct paths *paths, struct tokens *t)
 		t->refresh_token = util_xstrdup(s);
 	if (jsonx_int64(doc, "expires_at", &t->expires_at) != 0)
 		t->expires_at = 0;
+
+	/* The sign-in key the tokens are bound to, if any. */
+	if ((s = jsonx_string(doc, "key")) != NULL) {
+		if (b64url_decode(s, strlen(s), &raw, &raw_len) != 0 ||
+		    raw_len != sizeof(t->key))
+			goto out;
+		memcpy(t->key, raw, sizeof(t->key));
+		t->has_key = 1;
+	}
 	r = 0;
  out:
 	if (r == SOA_ERR_FORMAT && !reported) {
@@ -233,6 +245,7 @@ cache_load(const struct paths *paths, struct tokens *t)
 		json_object_put(doc);
 	}
 	util_freezero(plain, plain_len);
+	util_freezero(raw, raw_len);
 	sodium_memzero(key, sizeof(key));
 	buf_free(&b);
 	return r;
@@ -247,6 +260,7 @@ cache_store(const struct paths *paths, const struct tokens *t)
 	const char *plain;
 	unsigned char *sealed = NULL;
 	size_t plain_len, sealed_len = 0;
+	char *key64 = NULL;
 	int r;
 
 	buf_init(&out, CACHE_FILE_MAX);
@@ -269,6 +283,12 @@ cache_store(const struct paths *paths, const struct tokens *t)
 		    json_object_new_string(t->refresh_token));
 	json_object_object_add(doc, "expires_at",
 	    json_object_new_int64(t->expires_at));
+	if (t->has_key) {
+		if ((r = b64url_encode(t->key, sizeof(t->key), &key64)) != 0)
+			goto out;
+		json_object_object_add(doc, "key",
+		    json_object_new_string(key64));
+	}
 	plain = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
 	plain_len = strlen(plain);
 	sealed_len = plain_len + crypto_secretbox_MACBYTES;
@@ -292,6 +312,7 @@ cache_store(const struct paths *paths, const struct tokens *t)
  out:
 	json_object_put(doc);
 	util_freezero(sealed, sealed_len);
+	util_strfree(key64);
 	sodium_memzero(key, sizeof(key));
 	buf_free(&out);
 	return r;

@@ -28,7 +28,9 @@
 #include <time.h>
 
 #include <json.h>
+#include <sodium.h>
 
+#include "claims.h"
 #include "err.h"
 #include "helper.h"
 #include "http.h"
@@ -56,7 +58,11 @@
 struct endpoints {
 	char	*device;
 	char	*token;
+	int	 dpop;		/* bind tokens to the sign-in key */
 };
+
+/* The provider's latest DPoP nonce, for the next proof. */
+static char dpop_nonce[256];
 
 /* One answer from the provider, of any status. */
 struct answer {
@@ -264,15 +270,14 @@ client_request(const struct profile *p, const char *params, char **form,
  */
 static int
 post_form(const struct profile *p, const char *url, const char *params,
-    struct answer *a, const char **why)
+    const unsigned char *key, struct answer *a, const char **why)
 {
 	struct http_req req;
 	struct http_resp resp;
-	char *form = NULL, *user = NULL, *password = NULL;
-	int r;
+	char *form = NULL, *user = NULL, *password = NULL, *proof = NULL;
+	const char *err;
+	int attempt, r;
 
-	memset(a, 0, sizeof(*a));
-	a->retry_after = -1;
 	client_request(p, params, &form, &user, &password);
 	memset(&req, 0, sizeof(req));
 	req.url = url;
@@ -282,18 +287,42 @@ post_form(const struct profile *p, const char *url, const char *params,
 	req.max_body = RESPONSE_MAX;
 	req.user = user;
 	req.password = password;
-	if ((r = http_request(&req, &resp, why)) != 0) {
+
+	/*
+	 * With a key, each request carries a fresh DPoP proof; a provider
+	 * that wants a nonce in it says so once (use_dpop_nonce).
+	 */
+	for (attempt = 0; attempt < 2; attempt++) {
+		memset(a, 0, sizeof(*a));
+		a->retry_after = -1;
+		if (key != NULL) {
+			free(proof);
+			proof = dpop_proof(key, "POST", url,
+			    dpop_nonce[0] != '\0' ? dpop_nonce : NULL);
+			req.dpop = proof;
+		}
+		if ((r = http_request(&req, &resp, why)) != 0) {
+			http_resp_free(&resp);
+			goto out;
+		}
+		if (resp.dpop_nonce[0] != '\0')
+			memcpy(dpop_nonce, resp.dpop_nonce,
+			    sizeof(dpop_nonce));
+		a->status = resp.status;
+		a->retry_after = resp.retry_after;
+		parse_body(&resp, a);
 		http_resp_free(&resp);
-		goto out;
+		err = a->obj != NULL ? jsonx_string(a->obj, "error") : NULL;
+		if (key == NULL || err == NULL ||
+		    strcmp(err, "use_dpop_nonce") != 0 || attempt > 0)
+			break;
+		answer_free(a);
 	}
-	a->status = resp.status;
-	a->retry_after = resp.retry_after;
-	parse_body(&resp, a);
-	http_resp_free(&resp);
  out:
 	util_strfree(form);
 	free(user);
 	util_strfree(password);
+	free(proof);
 	return r;
 }
 
@@ -309,6 +338,7 @@ discover(const struct profile *p, struct endpoints *ep)
 	int r;
 
 	memset(ep, 0, sizeof(*ep));
+	ep->dpop = p->dpop == DPOP_YES;
 	if (p->device_endpoint != NULL && p->token_endpoint != NULL) {
 		ep->device = util_xstrdup(p->device_endpoint);
 		ep->token = util_xstrdup(p->token_endpoint);
@@ -353,6 +383,9 @@ discover(const struct profile *p, struct endpoints *ep)
 	}
 	ep->device = util_xstrdup(dev);
 	ep->token = util_xstrdup(tok);
+	if (p->dpop == DPOP_AUTO)
+		ep->dpop = claims_has_value(doc,
+		    "dpop_signing_alg_values_supported", "EdDSA");
 	r = 0;
  out:
 	json_object_put(doc);
@@ -679,7 +712,8 @@ poll_token(const struct profile *p, const struct endpoints *ep,
 		answer_free(&a);
 
 		/* A request that fails is tried again, a few times. */
-		if ((r = post_form(p, ep->token, params, &a, &why)) != 0) {
+		if ((r = post_form(p, ep->token, params,
+		    t->has_key ? t->key : NULL, &a, &why)) != 0) {
 			if (++pl->failures >= TRANSPORT_RETRIES) {
 				prompt_done(NULL);
 				error("token endpoint %.200s: %s", ep->token,
@@ -714,7 +748,7 @@ request_code(const struct profile *p, const struct endpoints *ep,
 	memset(dc, 0, sizeof(*dc));
 	scope = http_escape(p->scopes);
 	params = util_xasprintf("scope=%s", scope);
-	if ((r = post_form(p, ep->device, params, &a, &why)) != 0) {
+	if ((r = post_form(p, ep->device, params, NULL, &a, &why)) != 0) {
 		error("device authorization at %.200s: %s", ep->device, why);
 		goto out;
 	}
@@ -740,6 +774,7 @@ device_flow(const struct profile *p, struct tokens *t)
 	struct endpoints ep;
 	struct device_code dc;
 	struct poll pl;
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
 	char *code = NULL, *params = NULL;
 	int r;
 
@@ -751,6 +786,12 @@ device_flow(const struct profile *p, struct tokens *t)
 	if ((r = request_code(p, &ep, &dc)) != 0)
 		goto out;
 	prompt_show(p, dc.uri, dc.uri_complete, dc.user_code, dc.expires_in);
+
+	/* With DPoP, the tokens will be bound to a new sign-in key. */
+	if (ep.dpop) {
+		crypto_sign_keypair(pk, t->key);
+		t->has_key = 1;
+	}
 
 	/* Poll until approval, denial or the local deadline. */
 	poll_init(&pl, dc.interval, dc.expires_in);
@@ -785,7 +826,8 @@ device_refresh(const struct profile *p, struct tokens *t)
 	    e);
 
 	/* No answer at all: the refresh token is kept for next time. */
-	if ((r = post_form(p, ep.token, params, &a, &why)) != 0) {
+	if ((r = post_form(p, ep.token, params, ep.dpop && t->has_key ?
+	    t->key : NULL, &a, &why)) != 0) {
 		error("refresh at %.200s: %s", ep.token, why);
 		goto out;
 	}

@@ -21,6 +21,13 @@
 
 enum token_kind { TOKEN_ID, TOKEN_ACCESS };
 
+/* When to bind tokens to the sign-in key with DPoP. */
+enum dpop_mode {
+	DPOP_AUTO,	/* when discovery lists EdDSA for DPoP */
+	DPOP_YES,
+	DPOP_NO
+};
+
 /* How the client authenticates to the device and token endpoints. */
 enum client_auth {
 	CLIENT_AUTH_UNSET,	/* while loading: not given */
@@ -40,16 +47,21 @@ struct profile {
 	char		*token_endpoint;	/* NULL: from discovery */
 	enum token_kind	 token_kind;
 	enum client_auth client_auth;
+	enum dpop_mode	 dpop;
 	long		 http_timeout_ms;
 	int		 qr;			/* show a QR code: 1 or 0 */
 };
 
 struct tokens {
-	char	*access_token;
-	char	*id_token;
-	char	*refresh_token;
-	int64_t	 expires_at;	/* of the token sent to servers */
+	char		*access_token;
+	char		*id_token;
+	char		*refresh_token;
+	int64_t		 expires_at;	/* of the token sent to servers */
+	int		 has_key;	/* key below is set */
+	unsigned char	 key[64];	/* the sign-in key, when DPoP bound
+					   the tokens to it; libsodium form */
 };
+
 
 /* The program's directories, created 0700 on demand. */
 struct paths {
@@ -87,6 +99,14 @@ int device_flow(const struct profile *p, struct tokens *t)
     __attribute__((warn_unused_result));
 int device_refresh(const struct profile *p, struct tokens *t)
     __attribute__((warn_unused_result));
+
+/* dpop.c */
+/*
+ * A DPoP proof for one request, signed with the sign-in key sk (libsodium
+ * form, public key in its second half). nonce may be NULL.
+ */
+char *dpop_proof(const unsigned char sk[64], const char *method,
+    const char *url, const char *nonce);
 
 /* cache.c */
 int paths_init(const struct profile *p, struct paths *paths)

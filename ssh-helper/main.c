@@ -41,12 +41,19 @@ usage(void)
 	exit(2);
 }
 
-/* Make a key pair and a certificate for user from the tokens. */
+/*
+ * A key pair and a certificate for user from the tokens: the sign-in key
+ * when DPoP bound the tokens to it, else a fresh key.
+ */
 static int
 make_cert(const struct profile *p, const struct tokens *t, const char *user,
     struct keypair *kp, struct buf *cert)
 {
-	keypair_generate(kp);
+	if (t->has_key) {
+		memcpy(kp->sk, t->key, sizeof(kp->sk));
+		memcpy(kp->pk, t->key + 32, sizeof(kp->pk));
+	} else
+		keypair_generate(kp);
 	return keys_certify(kp, user, tokens_selected(t, p->token_kind),
 	    t->expires_at, cert);
 }

@@ -175,6 +175,20 @@ profile_line(void *ctx, const char *path, int lineno, const char *keyword,
 		    value);
 	if (strcmp(keyword, "client_auth") == 0)
 		return set_client_auth(p, path, lineno, value);
+	if (strcmp(keyword, "dpop") == 0) {
+		if (strcmp(value, "auto") == 0)
+			p->dpop = DPOP_AUTO;
+		else if (strcmp(value, "yes") == 0)
+			p->dpop = DPOP_YES;
+		else if (strcmp(value, "no") == 0)
+			p->dpop = DPOP_NO;
+		else {
+			error("%s line %d: dpop must be auto, yes or no", path,
+			    lineno);
+			return SOA_ERR_CONFIG;
+		}
+		return 0;
+	}
 	if (strcmp(keyword, "qr") == 0) {
 		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
 			error("%s line %d: qr must be yes or no", path, lineno);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include <json.h>
+#include <sodium.h>
 
 #include "err.h"
 #include "helper.h"
@@ -28,7 +29,7 @@ tokens_free(struct tokens *t)
 	util_strfree(t->access_token);
 	util_strfree(t->id_token);
 	util_strfree(t->refresh_token);
-	memset(t, 0, sizeof(*t));
+	sodium_memzero(t, sizeof(*t));
 }
 
 /* The token's exp and iss, decoded without verification. */
