@@ -226,6 +226,10 @@ check_token(const struct akc_config *cfg, const char *user,
 	int r;
 
 	*options = NULL;
+	if (!akc_valid_user_name(user)) {
+		d->reason = "target user name is not a safe user name";
+		return SOA_ERR_DENIED;
+	}
 	if ((r = jws_parse(token, token_len, &jws, &why)) != 0) {
 		d->reason = why;
 		goto out;
@@ -338,10 +342,6 @@ akc_decide(const struct akc_config *cfg, const char *user,
 	memset(d, 0, sizeof(*d));
 
 	/* Only our certificates; plain keys are for other key sources. */
-	if (!akc_valid_user_name(user)) {
-		d->reason = "target user name is not a safe user name";
-		return SOA_ERR_DENIED;
-	}
 	if (strcmp(keytype, SSHCERT_TYPE_NAME) != 0) {
 		d->reason = "key is not an Ed25519 certificate";
 		return SOA_ERR_DENIED;
@@ -397,10 +397,6 @@ akc_decide_token(const struct akc_config *cfg, const char *user,
 	int r;
 
 	memset(d, 0, sizeof(*d));
-	if (!akc_valid_user_name(user)) {
-		d->reason = "target user name is not a safe user name";
-		return SOA_ERR_DENIED;
-	}
 	r = check_token(cfg, user, token, token_len, NULL, trace, d, &exp,
 	    &options);
 	free(options);

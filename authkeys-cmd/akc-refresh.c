@@ -168,16 +168,6 @@ akc_refresh(const struct akc_config *cfg, const struct akc_issuer *only)
 	return status;
 }
 
-/* Milliseconds on a clock that does not jump. */
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait for the lock until the deadline; 0 once held. */
 static int
 lock_until(int fd, int64_t deadline)
@@ -187,7 +177,7 @@ lock_until(int fd, int64_t deadline)
 	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return SOA_ERR_IO;
-		if (now_ms() >= deadline)
+		if (util_now_ms() >= deadline)
 			return SOA_ERR_TIMEOUT;
 		nanosleep(&pause, NULL);
 	}
@@ -201,7 +191,7 @@ akc_fetch_on_miss(const struct akc_config *cfg, const struct akc_issuer *iss)
 	struct buf uri;
 	const char *why, *text;
 	char *lock_path, *stamp_path, *uri_path;
-	int64_t deadline = now_ms() + cfg->fetch_timeout_ms;
+	int64_t deadline = util_now_ms() + cfg->fetch_timeout_ms;
 	int fd = -1, sfd = -1, r;
 
 	buf_init(&uri, URI_MAX);
@@ -254,11 +244,11 @@ akc_fetch_on_miss(const struct akc_config *cfg, const struct akc_issuer *iss)
 		    uri_path, why != NULL ? why : "unreadable");
 		goto out;
 	}
-	if (deadline - now_ms() < 100) {
+	if (deadline - util_now_ms() < 100) {
 		r = SOA_ERR_TIMEOUT;
 		goto out;
 	}
-	r = fetch_jwks(cfg, iss, text, (long)(deadline - now_ms()));
+	r = fetch_jwks(cfg, iss, text, (long)(deadline - util_now_ms()));
  out:
 	if (sfd != -1)
 		close(sfd);

@@ -73,6 +73,9 @@ int util_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
  */
 int util_lock(const char *path, int *fd) __attribute__((warn_unused_result));
 
+/* Milliseconds on the monotonic clock, which does not jump. */
+int64_t util_now_ms(void);
+
 /* Open /dev/null on any of fds 0, 1, 2 that is closed. */
 void util_sanitise_stdfd(void);
 

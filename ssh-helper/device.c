@@ -563,16 +563,6 @@ report_error(const struct profile *p, const char *what,
 		error("hint: %s (in %s)", hint, p->path);
 }
 
-/* The monotonic clock in milliseconds. */
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Sleep until when, on the monotonic clock. */
 static void
 wait_until(int64_t when)
@@ -580,7 +570,7 @@ wait_until(int64_t when)
 	struct timespec ts;
 	int64_t left;
 
-	while ((left = when - now_ms()) > 0) {
+	while ((left = when - util_now_ms()) > 0) {
 		ts.tv_sec = (time_t)(left / 1000);
 		ts.tv_nsec = (long)(left % 1000) * 1000000;
 		nanosleep(&ts, NULL);
@@ -599,8 +589,8 @@ poll_init(struct poll *pl, int64_t interval, int64_t expires_in)
 	if (env != NULL && util_parse_u64(env, 10, 1000, &unit) == 0)
 		pl->unit = (int64_t)unit;
 	pl->interval = interval;
-	pl->next = now_ms() + interval * pl->unit;
-	pl->deadline = now_ms() + expires_in * pl->unit;
+	pl->next = util_now_ms() + interval * pl->unit;
+	pl->deadline = util_now_ms() + expires_in * pl->unit;
 }
 
 /* Poll again after secs seconds, or the interval if that is longer. */
@@ -611,7 +601,7 @@ poll_after(struct poll *pl, long secs)
 
 	if (s < pl->interval)
 		s = pl->interval;
-	pl->next = now_ms() + s * pl->unit;
+	pl->next = util_now_ms() + s * pl->unit;
 }
 
 /* slow_down: 5 s more between polls, for the rest of the flow. */
