@@ -104,8 +104,10 @@ cmd_check(const struct akc_config *cfg)
 	/* sshd refuses a command in a directory others could write to. */
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
 		self[n] = '\0';
-		if (util_check_root_path(self, &why) != 0)
+		if (util_check_root_path(self, &why) != 0) {
 			error("%s: sshd will refuse to run it: %s", self, why);
+			status = SOA_ERR_PERM;
+		}
 	}
 	if (status == 0)
 		printf("%s: configuration and policy are valid\n", cfg->path);

@@ -77,7 +77,7 @@ int profile_load(const char *path, struct profile *p)
 void profile_free(struct profile *p);
 
 /* Default configuration path: $SSH_OAUTH_CONFIG, else XDG. */
-char *profile_default_path(void);
+char *profile_default_path(const char *name);
 
 /* The token servers see, by the profile's choice; NULL if absent. */
 const char *tokens_selected(const struct tokens *t, enum token_kind kind);

@@ -32,12 +32,12 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: ssh-oauth [-v] [-F config] [--no-qr] ensure --host HOST "
-	    "--user USER\n"
-	    "       ssh-oauth [-v] [-F config] [--no-qr] proxy USER HOST PORT\n"
-	    "       ssh-oauth [-v] [-F config] login | logout\n"
-	    "       ssh-oauth [-v] [-F config] status [--json]\n"
-	    "       ssh-oauth [-v] [-F config] token [--force]\n");
+	    "usage: ssh-oauth [options] ensure --host HOST --user USER\n"
+	    "       ssh-oauth [options] proxy USER HOST PORT\n"
+	    "       ssh-oauth [options] login | logout\n"
+	    "       ssh-oauth [options] status [--json]\n"
+	    "       ssh-oauth [options] token [--force]\n"
+	    "options: -v, -F config or -P profile, --no-qr\n");
 	exit(2);
 }
 
@@ -422,18 +422,21 @@ main(int argc, char **argv)
 	};
 	struct profile p;
 	char *config = NULL;
-	const char *host = NULL, *user = NULL, *cmd;
+	const char *host = NULL, *user = NULL, *profile = NULL, *cmd;
 	int ch, no_qr = 0, json = 0, force = 0, r = SOA_ERR_INTERNAL;
 
 	/* Same start as every program here: fds, logging, options. */
 	util_sanitise_stdfd();
 	log_init("ssh-oauth", LOG_LEVEL_INFO, LOG_TO_STDERR);
 	memset(&p, 0, sizeof(p));
-	while ((ch = getopt_long(argc, argv, "+F:v", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+F:P:v", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'F':
 			free(config);
 			config = util_xstrdup(optarg);
+			break;
+		case 'P':
+			profile = optarg;
 			break;
 		case 'v':
 			log_more_verbose();
@@ -467,7 +470,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (config == NULL)
-		config = profile_default_path();
+		config = profile_default_path(profile);
 	if ((r = profile_load(config, &p)) != 0)
 		goto out;
 	if (no_qr)

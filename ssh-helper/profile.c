@@ -41,16 +41,25 @@
 #define DEFAULT_SCOPES	"openid profile email groups offline_access"
 
 char *
-profile_default_path(void)
+profile_default_path(const char *name)
 {
-	const char *env;
+	const char *env, *file = name != NULL ? name : "config";
+	const char *suffix = name != NULL ? ".conf" : "";
 
-	if ((env = getenv("SSH_OAUTH_CONFIG")) != NULL && *env != '\0')
+	/* A profile name is a file name in the directory, nothing more. */
+	if (name != NULL && (name[0] == '\0' || name[0] == '.' ||
+	    strchr(name, '/') != NULL)) {
+		error("profile \"%.64s\" is not a plain name", name);
+		return NULL;
+	}
+	if (name == NULL && (env = getenv("SSH_OAUTH_CONFIG")) != NULL &&
+	    *env != '\0')
 		return util_xstrdup(env);
 	if ((env = getenv("XDG_CONFIG_HOME")) != NULL && *env == '/')
-		return util_xasprintf("%s/ssh-oauth/config", env);
+		return util_xasprintf("%s/ssh-oauth/%s%s", env, file, suffix);
 	if ((env = getenv("HOME")) != NULL && *env == '/')
-		return util_xasprintf("%s/.config/ssh-oauth/config", env);
+		return util_xasprintf("%s/.config/ssh-oauth/%s%s", env, file,
+		    suffix);
 	return NULL;
 }
 

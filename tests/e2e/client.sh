@@ -39,6 +39,16 @@ script -qec "$HELPER token" /dev/null > "$R/tty.out" 2>&1
 check_grep "token refuses a terminal" 'not printing a token to a terminal' \
     "$R/tty.out"
 
+# Named profiles: a file each, a cache each.
+sed 's/^scopes .*/scopes openid email/' "$HOME/.config/ssh-oauth/config" \
+    > "$HOME/.config/ssh-oauth/work.conf"
+"$HELPER" -P work status > "$R/work.out"
+check_eq "a second profile has its own cache (not signed in)" "1" "$?"
+check_grep "and says so" '^not signed in' "$R/work.out"
+"$HELPER" -P ../config status > /dev/null 2>"$R/badprof.err"
+check_eq "a profile name with a slash is refused" 1 $?
+check_grep "with the reason" 'is not a plain name' "$R/badprof.err"
+
 # SSH_OAUTH_TOKEN: used as given, no cache, no prompt.
 "$HELPER" logout > "$R/logout.out"
 check_eq "logout exits 0" 0 $?
