@@ -58,6 +58,7 @@
 struct endpoints {
 	char	*device;
 	char	*token;
+	char	*revoke;	/* RFC 7009 revocation endpoint, or NULL */
 	int	 dpop;		/* bind tokens to the sign-in key */
 };
 
@@ -97,6 +98,7 @@ endpoints_free(struct endpoints *ep)
 {
 	free(ep->device);
 	free(ep->token);
+	free(ep->revoke);
 }
 
 static void
@@ -333,7 +335,7 @@ discover(const struct profile *p, struct endpoints *ep)
 	struct http_req req;
 	struct http_resp resp;
 	json_object *doc = NULL;
-	const char *why, *iss, *dev, *tok;
+	const char *why, *iss, *dev, *tok, *rev;
 	char *url = NULL;
 	int r;
 
@@ -383,6 +385,9 @@ discover(const struct profile *p, struct endpoints *ep)
 	}
 	ep->device = util_xstrdup(dev);
 	ep->token = util_xstrdup(tok);
+	if ((rev = jsonx_string(doc, "revocation_endpoint")) != NULL &&
+	    http_url_allowed(rev, &why) == 0)
+		ep->revoke = util_xstrdup(rev);
 	if (p->dpop == DPOP_AUTO)
 		ep->dpop = claims_has_value(doc,
 		    "dpop_signing_alg_values_supported", "EdDSA");
@@ -843,6 +848,45 @@ device_refresh(const struct profile *p, struct tokens *t)
  out:
 	answer_free(&a);
 	util_strfree(old);
+	util_strfree(params);
+	util_strfree(e);
+	endpoints_free(&ep);
+	return r;
+}
+
+int
+device_revoke(const struct profile *p, struct tokens *t)
+{
+	struct endpoints ep;
+	struct answer a;
+	const char *why;
+	char *e = NULL, *params = NULL;
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	if (t->refresh_token == NULL)
+		return 0;
+	if ((r = discover(p, &ep)) != 0)
+		return r;
+	if (ep.revoke == NULL) {
+		verbose("the provider has no revocation endpoint");
+		r = SOA_ERR_NOT_FOUND;
+		goto out;
+	}
+
+	/* RFC 7009: 200 whether or not the token was still good. */
+	e = http_escape(t->refresh_token);
+	params = util_xasprintf("token=%s&token_type_hint=refresh_token", e);
+	if ((r = post_form(p, ep.revoke, params, NULL, &a, &why)) != 0) {
+		error("revocation at %.200s: %s", ep.revoke, why);
+		goto out;
+	}
+	if (a.status != 200) {
+		report_error(p, "revocation", &a);
+		r = SOA_ERR_PROVIDER;
+	}
+ out:
+	answer_free(&a);
 	util_strfree(params);
 	util_strfree(e);
 	endpoints_free(&ep);

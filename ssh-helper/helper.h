@@ -100,6 +100,13 @@ int device_flow(const struct profile *p, struct tokens *t)
 int device_refresh(const struct profile *p, struct tokens *t)
     __attribute__((warn_unused_result));
 
+/*
+ * Revoke the refresh token at the provider's revocation endpoint (RFC
+ * 7009); SOA_ERR_NOT_FOUND if it has none. 0 with no refresh token.
+ */
+int device_revoke(const struct profile *p, struct tokens *t)
+    __attribute__((warn_unused_result));
+
 /* dpop.c */
 /*
  * A DPoP proof for one request, signed with the sign-in key sk (libsodium

@@ -373,11 +373,15 @@ cmd_token(const struct profile *p, int force)
 	return r;
 }
 
-/* logout: forget the tokens and every key and certificate file. */
+/*
+ * logout: revoke the refresh token where the provider can, then forget
+ * the tokens and every key and certificate file, revoked or not.
+ */
 static int
 cmd_logout(const struct profile *p)
 {
 	struct paths paths;
+	struct tokens t;
 	struct dirent *de;
 	DIR *dir = NULL;
 	char *keys = NULL;
@@ -385,6 +389,16 @@ cmd_logout(const struct profile *p)
 
 	if ((r = paths_init(p, &paths)) != 0)
 		return r;
+	if (cache_load(&paths, &t) == 0) {
+		r = device_revoke(p, &t);
+		if (r == 0 && t.refresh_token != NULL)
+			printf("refresh token revoked at the provider\n");
+		else if (r != 0)
+			error("the refresh token could not be revoked; it "
+			    "stays valid at the provider until it expires");
+		tokens_free(&t);
+		r = 0;
+	}
 	if (unlink(paths.token_file) == -1 && errno != ENOENT) {
 		error("removing %s: %s", paths.token_file, strerror(errno));
 		r = SOA_ERR_IO;

@@ -52,6 +52,8 @@ check_grep "with the reason" 'is not a plain name' "$R/badprof.err"
 # SSH_OAUTH_TOKEN: used as given, no cache, no prompt.
 "$HELPER" logout > "$R/logout.out"
 check_eq "logout exits 0" 0 $?
+check_grep "logout revokes the refresh token at the provider" \
+    'refresh token revoked' "$R/logout.out"
 "$HELPER" status > /dev/null
 check_eq "after logout, status says signed out (exit 1)" 1 $?
 ls "$XDG_CACHE_HOME/ssh-oauth/keys" > "$R/keys.left"
