@@ -133,6 +133,30 @@ static const struct match_case strict_cases[] = {
 	    "{\"groups\":[\"SSHAdmins\"]}", "admin", 0, "" },
 };
 
+/* A token with 300 groups, the one that counts last. */
+static void
+test_many_groups(const struct akc_policy *pol)
+{
+	json_object *claims, *groups;
+	const char *options;
+	char name[32];
+	int i;
+
+	TEST_START("a member of 300 groups is found in the last of them");
+	claims = json_object_new_object();
+	groups = json_object_new_array();
+	for (i = 0; i < 299; i++) {
+		snprintf(name, sizeof(name), "team-%03d", i);
+		json_object_array_add(groups, json_object_new_string(name));
+	}
+	json_object_array_add(groups, json_object_new_string("SSH Admins"));
+	json_object_object_add(claims, "groups", groups);
+	ASSERT_INT_EQ(akc_policy_match(pol, claims, "admin", &options), 3);
+	ASSERT_INT_EQ(akc_policy_match(pol, claims, "root", &options), 0);
+	json_object_put(claims);
+	TEST_DONE();
+}
+
 static void
 test_match(const struct akc_policy *pol, const struct match_case *t)
 {
@@ -389,10 +413,12 @@ main(void)
 	unlink(path);
 	free(path);
 	TEST_DONE();
-	if (pol != NULL)
+	if (pol != NULL) {
 		for (i = 0; i < sizeof(strict_cases) / sizeof(strict_cases[0]);
 		    i++)
 			test_match(pol, &strict_cases[i]);
+		test_many_groups(pol);
+	}
 	akc_policy_free(pol);
 
 	for (i = 0; i < sizeof(load_cases) / sizeof(load_cases[0]); i++)
