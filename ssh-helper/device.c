@@ -703,6 +703,7 @@ poll_token(const struct profile *p, const struct endpoints *ep,
 			pl->next = pl->deadline;
 			pl->last = 1;
 		}
+		prompt_tick((pl->deadline - util_now_ms()) / pl->unit);
 		wait_until(pl->next);
 		answer_free(&a);
 

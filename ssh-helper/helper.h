@@ -50,6 +50,7 @@ struct profile {
 	enum dpop_mode	 dpop;
 	long		 http_timeout_ms;
 	int		 qr;			/* show a QR code: 1 or 0 */
+	int		 browser;		/* open the URL (--browser) */
 };
 
 struct tokens {
@@ -142,6 +143,9 @@ int tokens_obtain(const struct profile *p, struct tokens *t)
 void prompt_show(const struct profile *p, const char *uri,
     const char *uri_complete, const char *user_code, int64_t expires_in);
 void prompt_done(const char *what);
+
+/* On a terminal, rewrite the waiting line with the time left. */
+void prompt_tick(int64_t seconds_left);
 
 /* keys.c */
 struct keypair {

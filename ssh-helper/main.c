@@ -37,7 +37,7 @@ usage(void)
 	    "       ssh-oauth [options] login | logout\n"
 	    "       ssh-oauth [options] status [--json]\n"
 	    "       ssh-oauth [options] token [--force]\n"
-	    "options: -v, -F config or -P profile, --no-qr\n");
+	    "options: -v, -F config or -P profile, --no-qr, --browser\n");
 	exit(2);
 }
 
@@ -431,13 +431,15 @@ main(int argc, char **argv)
 		{ "user", required_argument, NULL, 'U' },
 		{ "no-qr", no_argument, NULL, 'Q' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "browser", no_argument, NULL, 'B' },
 		{ "force", no_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct profile p;
 	char *config = NULL;
 	const char *host = NULL, *user = NULL, *profile = NULL, *cmd;
-	int ch, no_qr = 0, json = 0, force = 0, r = SOA_ERR_INTERNAL;
+	int ch, no_qr = 0, json = 0, force = 0, browser = 0;
+	int r = SOA_ERR_INTERNAL;
 
 	/* Same start as every program here: fds, logging, options. */
 	util_sanitise_stdfd();
@@ -467,6 +469,9 @@ main(int argc, char **argv)
 		case 'J':
 			json = 1;
 			break;
+		case 'B':
+			browser = 1;
+			break;
 		case 'X':
 			force = 1;
 			break;
@@ -489,6 +494,7 @@ main(int argc, char **argv)
 		goto out;
 	if (no_qr)
 		p.qr = 0;
+	p.browser = browser;
 
 	/* Options may follow the subcommand's name too. */
 	optind = 1;

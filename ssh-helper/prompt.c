@@ -4,6 +4,8 @@
  * reaches the terminal: a hostile provider must not be able to send
  * escape sequences.
  */
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -12,6 +14,7 @@
 #include <qrencode.h>
 
 #include "helper.h"
+#include "http.h"
 #include "log.h"
 
 #define SHOWN_MAX	512
@@ -62,28 +65,82 @@ show_qr(const char *text)
 	QRcode_free(qr);
 }
 
+/* Whether a countdown line is on the screen, to end before more text. */
+static int ticking;
+
+/*
+ * Open url in the user's browser, when asked to (--browser): never by
+ * default, since the helper often runs where no browser can show.
+ */
+static void
+open_browser(const char *url)
+{
+	posix_spawn_file_actions_t fa;
+	char *argv[3];
+	pid_t pid;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+	    O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null",
+	    O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null",
+	    O_WRONLY, 0);
+	argv[0] = (char *)"xdg-open";
+	argv[1] = (char *)url;
+	argv[2] = NULL;
+	if (posix_spawnp(&pid, "xdg-open", &fa, NULL, argv, environ) != 0)
+		fprintf(stderr, "  (could not start xdg-open to open a "
+		    "browser)\n");
+	posix_spawn_file_actions_destroy(&fa);
+}
+
 void
 prompt_show(const struct profile *p, const char *uri,
     const char *uri_complete, const char *user_code, int64_t expires_in)
 {
 	char shown_uri[SHOWN_MAX], shown_code[64];
+	const char *url = uri_complete != NULL ? uri_complete : uri;
+	const char *why;
+	int tty = isatty(STDERR_FILENO);
 
 	/* Only the provider's own complete URL goes in the QR code. */
 	fprintf(stderr, "\nssh-oauth: sign in to continue\n");
 	if (p->qr)
-		show_qr(uri_complete != NULL ? uri_complete : uri);
+		show_qr(url);
 	log_escape(shown_uri, sizeof(shown_uri), uri, 300);
 	log_escape(shown_code, sizeof(shown_code), user_code, 40);
 	fprintf(stderr, "  Open:  %s\n", shown_uri);
-	fprintf(stderr, "  Code:  %s\n", shown_code);
-	fprintf(stderr, "  Waiting for approval (the code expires in %lld "
-	    "min)...\n", (long long)(expires_in + 59) / 60);
+	fprintf(stderr, "  Code:  %s%s%s\n", tty ? "\033[1m" : "", shown_code,
+	    tty ? "\033[0m" : "");
+	if (p->browser && http_url_allowed(url, &why) == 0)
+		open_browser(url);
+	if (!tty)
+		fprintf(stderr, "  Waiting for approval (the code expires in "
+		    "%lld min)...\n", (long long)(expires_in + 59) / 60);
+	else
+		prompt_tick(expires_in);
 	fflush(stderr);
+}
+
+void
+prompt_tick(int64_t seconds_left)
+{
+	if (!isatty(STDERR_FILENO) || seconds_left < 0)
+		return;
+	fprintf(stderr, "\r  Waiting for approval: the code expires in "
+	    "%lld:%02lld ", (long long)seconds_left / 60,
+	    (long long)seconds_left % 60);
+	fflush(stderr);
+	ticking = 1;
 }
 
 void
 prompt_done(const char *what)
 {
+	if (ticking)
+		fputc('\n', stderr);
+	ticking = 0;
 	if (what != NULL)
 		fprintf(stderr, "ssh-oauth: sign-in %s\n", what);
 	fflush(stderr);

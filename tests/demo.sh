@@ -28,7 +28,8 @@ if [ -n "${DEMO_INTERACTIVE:-}" ]; then
 else
 	code=
 	for _ in $(seq 1 200); do
-		code=$(sed -n 's/^  Code:  \([A-Z-]*\).*/\1/p' "$R/demo.log" | tail -1)
+		code=$(sed 's/\x1b\[[0-9;]*m//g' "$R/demo.log" |
+		    sed -n 's/^  Code:  \([A-Z-]*\).*/\1/p' | tail -1)
 		[ -n "$code" ] && break
 		sleep 0.1
 	done
