@@ -106,6 +106,11 @@ unit: $(UNIT_TESTS)
 gates:
 	@tests/gates.sh
 
+# make stress: load and fault scenarios on the end-to-end rig (root,
+# about 3.5 minutes); see tests/stress/run.sh.
+stress:
+	@tests/stress/run.sh
+
 check-style:
 	@tests/check-style.sh
 
@@ -189,4 +194,4 @@ clean:
 	    $(HELPER) $(AKC) $(FETCH) $(UNIT_TESTS) $(FUZZ_TARGETS)
 
 .PHONY: all check unit check-style demo deps install clean fuzz \
-	fuzz-targets gates uninstall package-check
+	fuzz-targets gates uninstall package-check stress
