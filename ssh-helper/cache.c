@@ -1,8 +1,9 @@
 /*
  * The token cache: one file per profile under $XDG_CACHE_HOME/ssh-oauth,
  * sealed with libsodium's secretbox (XSalsa20-Poly1305) under a key kept
- * apart in $XDG_DATA_HOME/ssh-oauth/cache.key. A file that fails to open
- * counts as empty: the user signs in again and nothing worse happens.
+ * apart: in the kernel key ring, or in $XDG_DATA_HOME/ssh-oauth/cache.key
+ * where there is no key ring. A file that fails to open counts as empty:
+ * the user signs in again and nothing worse happens.
  *
  * File layout: "SOAC" 0x01, a 24-byte nonce, then the sealed JSON.
  */
@@ -11,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/keyctl.h>
 
 #include <json.h>
 #include <sodium.h>
@@ -113,59 +117,120 @@ paths_free(struct paths *paths)
 }
 
 /*
- * Read the cache key, creating it on first use. Creation links a full
- * temporary file into place, so a racing process never reads half a key.
+ * The kernel key ring (keyrings(7)): the user's keyring holds the cache
+ * key under a name derived from the key file's path, so the key is never
+ * on disk. It lasts until the user's last session ends or the machine
+ * restarts; then the cache cannot be opened and the user signs in again.
  */
 static int
-cache_key(const struct paths *paths, unsigned char key[32], int create)
+keyring_get(const char *desc, unsigned char key[32])
 {
-	unsigned char fresh[32];
+	long id, n;
+
+	id = syscall(SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_USER_KEYRING, "user",
+	    desc, 0);
+	if (id < 0)
+		return SOA_ERR_NOT_FOUND;
+	if ((n = syscall(SYS_keyctl, KEYCTL_READ, id, key, 32)) != 32)
+		return SOA_ERR_FORMAT;
+	return 0;
+}
+
+static int
+keyring_put(const char *desc, const unsigned char key[32])
+{
+	return syscall(SYS_add_key, "user", desc, key, (size_t)32,
+	    KEY_SPEC_USER_KEYRING) < 0 ? SOA_ERR_IO : 0;
+}
+
+/* Read the 0600 key file; SOA_ERR_NOT_FOUND if there is none. */
+static int
+key_file_get(const char *path, unsigned char key[32])
+{
 	struct buf b;
 	const char *why;
-	char *tmp = NULL;
-	int fd = -1, r;
+	int r;
 
 	buf_init(&b, 64);
-	r = util_read_file(paths->key_file, UTIL_FILE_SECRET, &b, &why);
-	if (r == SOA_ERR_NOT_FOUND && create) {
-		randombytes_buf(fresh, sizeof(fresh));
-		tmp = util_xasprintf("%s.XXXXXX", paths->key_file);
-		r = SOA_ERR_IO;
-		if ((fd = mkstemp(tmp)) == -1 || fchmod(fd, 0600) == -1 ||
-		    write(fd, fresh, sizeof(fresh)) != sizeof(fresh) ||
-		    fsync(fd) == -1)
-			goto out;
-		if (link(tmp, paths->key_file) == -1 && errno != EEXIST)
-			goto out;
-		r = util_read_file(paths->key_file, UTIL_FILE_SECRET, &b, &why);
-	}
-	if (r != 0) {
+	if ((r = util_read_file(path, UTIL_FILE_SECRET, &b, &why)) != 0) {
 		if (r != SOA_ERR_NOT_FOUND)
-			error("cache key %s: %s", paths->key_file, why);
-		goto out;
-	}
-	if (b.len != 32) {
+			error("cache key %s: %s", path, why);
+	} else if (b.len != 32) {
 		error("cache key %s: not 32 bytes; remove it to start over",
-		    paths->key_file);
+		    path);
 		r = SOA_ERR_FORMAT;
-		goto out;
-	}
-	memcpy(key, b.data, 32);
-	r = 0;
- out:
-	if (fd != -1)
-		close(fd);
-	if (tmp != NULL) {
-		(void)unlink(tmp);
-		free(tmp);
-	}
-	sodium_memzero(fresh, sizeof(fresh));
+	} else
+		memcpy(key, b.data, 32);
 	buf_free(&b);
 	return r;
 }
 
+/* Write a new key file: a full temporary file linked into place. */
+static int
+key_file_put(const char *path, const unsigned char key[32])
+{
+	char *tmp = util_xasprintf("%s.XXXXXX", path);
+	int fd, r = SOA_ERR_IO;
+
+	if ((fd = mkstemp(tmp)) == -1)
+		goto out;
+	if (fchmod(fd, 0600) == 0 && write(fd, key, 32) == 32 &&
+	    fsync(fd) == 0 && link(tmp, path) == 0)
+		r = 0;
+	close(fd);
+	(void)unlink(tmp);
+ out:
+	free(tmp);
+	return r;
+}
+
+/*
+ * The cache key: from the kernel key ring, else from the key file;
+ * created on first use where the profile says (the key ring unless
+ * cache_key file, or when the kernel refuses), under a lock so two
+ * processes never make two keys.
+ */
+static int
+cache_key(const struct profile *p, const struct paths *paths,
+    unsigned char key[32], int create)
+{
+	char *desc, *lock_path = NULL;
+	int lock = -1, r;
+
+	desc = util_xasprintf("ssh-oauth:%s", paths->key_file);
+	if (p->cache_key_file == 0 && keyring_get(desc, key) == 0) {
+		r = 0;
+		goto out;
+	}
+	if ((r = key_file_get(paths->key_file, key)) != SOA_ERR_NOT_FOUND ||
+	    !create)
+		goto out;
+
+	/* None yet: make one, once. */
+	lock_path = util_xasprintf("%s.lock", paths->key_file);
+	if ((r = util_lock(lock_path, &lock)) != 0)
+		goto out;
+	if ((p->cache_key_file == 0 && keyring_get(desc, key) == 0) ||
+	    key_file_get(paths->key_file, key) == 0) {
+		r = 0;
+		goto out;
+	}
+	randombytes_buf(key, 32);
+	if (p->cache_key_file == 0 && keyring_put(desc, key) == 0)
+		r = 0;
+	else if ((r = key_file_put(paths->key_file, key)) != 0)
+		error("cache key %s: %s", paths->key_file, strerror(errno));
+ out:
+	if (lock != -1)
+		close(lock);
+	free(lock_path);
+	free(desc);
+	return r;
+}
+
 int
-cache_load(const struct paths *paths, struct tokens *t)
+cache_load(const struct profile *p, const struct paths *paths,
+    struct tokens *t)
 {
 	static int reported;
 	unsigned char key[32], *plain = NULL;
@@ -186,7 +251,7 @@ cache_load(const struct paths *paths, struct tokens *t)
 			error("token cache %s: %s", paths->token_file, why);
 		goto out;
 	}
-	if ((r = cache_key(paths, key, 0)) != 0)
+	if ((r = cache_key(p, paths, key, 0)) != 0)
 		goto out;
 
 	/* Open the box; anything wrong means "no cached tokens". */
@@ -252,7 +317,8 @@ cache_load(const struct paths *paths, struct tokens *t)
 }
 
 int
-cache_store(const struct paths *paths, const struct tokens *t)
+cache_store(const struct profile *p, const struct paths *paths,
+    const struct tokens *t)
 {
 	unsigned char key[32], nonce[crypto_secretbox_NONCEBYTES];
 	json_object *doc = NULL;
@@ -264,7 +330,7 @@ cache_store(const struct paths *paths, const struct tokens *t)
 	int r;
 
 	buf_init(&out, CACHE_FILE_MAX);
-	if ((r = cache_key(paths, key, 1)) != 0)
+	if ((r = cache_key(p, paths, key, 1)) != 0)
 		goto out;
 
 	/* Serialise, seal, write atomically. */

@@ -51,6 +51,8 @@ struct profile {
 	long		 http_timeout_ms;
 	int		 qr;			/* show a QR code: 1 or 0 */
 	int		 browser;		/* open the URL (--browser) */
+	int		 cache_key_file;	/* keep the cache key in a file,
+						   not the kernel key ring */
 };
 
 struct tokens {
@@ -122,10 +124,10 @@ int paths_init(const struct profile *p, struct paths *paths)
 void paths_free(struct paths *paths);
 
 /* Load the cached tokens; SOA_ERR_NOT_FOUND when there are none. */
-int cache_load(const struct paths *paths, struct tokens *t)
-    __attribute__((warn_unused_result));
-int cache_store(const struct paths *paths, const struct tokens *t)
-    __attribute__((warn_unused_result));
+int cache_load(const struct profile *p, const struct paths *paths,
+    struct tokens *t) __attribute__((warn_unused_result));
+int cache_store(const struct profile *p, const struct paths *paths,
+    const struct tokens *t) __attribute__((warn_unused_result));
 
 /* Take the cross-process lock for this profile's tokens; returns an fd. */
 int cache_lock(const struct paths *paths, int *fd)

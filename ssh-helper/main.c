@@ -326,7 +326,7 @@ cmd_status(const struct profile *p, int json)
 
 	if ((r = paths_init(p, &paths)) != 0)
 		return r;
-	if ((r = cache_load(&paths, &t)) != 0) {
+	if ((r = cache_load(p, &paths, &t)) != 0) {
 		if (json) {
 			o = json_object_new_object();
 			json_object_object_add(o, "issuer",
@@ -389,7 +389,7 @@ cmd_logout(const struct profile *p)
 
 	if ((r = paths_init(p, &paths)) != 0)
 		return r;
-	if (cache_load(&paths, &t) == 0) {
+	if (cache_load(p, &paths, &t) == 0) {
 		r = device_revoke(p, &t);
 		if (r == 0 && t.refresh_token != NULL)
 			printf("refresh token revoked at the provider\n");

@@ -184,6 +184,16 @@ profile_line(void *ctx, const char *path, int lineno, const char *keyword,
 		    value);
 	if (strcmp(keyword, "client_auth") == 0)
 		return set_client_auth(p, path, lineno, value);
+	if (strcmp(keyword, "cache_key") == 0) {
+		if (strcmp(value, "keyring") != 0 &&
+		    strcmp(value, "file") != 0) {
+			error("%s line %d: cache_key must be keyring or file",
+			    path, lineno);
+			return SOA_ERR_CONFIG;
+		}
+		p->cache_key_file = strcmp(value, "file") == 0;
+		return 0;
+	}
 	if (strcmp(keyword, "dpop") == 0) {
 		if (strcmp(value, "auto") == 0)
 			p->dpop = DPOP_AUTO;

@@ -140,14 +140,14 @@ tokens_obtain(const struct profile *p, struct tokens *t)
 	/* Under the lock, a waiting process finds what the first one got. */
 	if ((r = cache_lock(&paths, &lock)) != 0)
 		goto out;
-	if ((r = cache_load(&paths, t)) == 0 && is_fresh(t, p->token_kind))
+	if ((r = cache_load(p, &paths, t)) == 0 && is_fresh(t, p->token_kind))
 		goto out;
 
 	/* Refresh; store at once, so a rotated refresh token is not lost. */
 	if (t->refresh_token != NULL) {
 		r = device_refresh(p, t);
 		if ((r == 0 || t->refresh_token == NULL) &&
-		    cache_store(&paths, t) != 0)
+		    cache_store(p, &paths, t) != 0)
 			error("the refreshed tokens were not saved");
 		if (r == 0 && is_fresh(t, p->token_kind))
 			goto out;
@@ -159,7 +159,7 @@ tokens_obtain(const struct profile *p, struct tokens *t)
 	tokens_free(t);
 	if ((r = device_flow(p, t)) != 0)
 		goto out;
-	if ((r = cache_store(&paths, t)) != 0)
+	if ((r = cache_store(p, &paths, t)) != 0)
 		error("could not save the tokens in %s; continuing without",
 		    paths.token_file);
 	r = 0;

@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-packages="build-essential pkg-config clang clang-format valgrind curl
+packages="build-essential pkg-config clang clang-format valgrind curl keyutils
 	libcurl4-openssl-dev libjson-c-dev libsodium-dev libssl-dev
 	libqrencode-dev openssh-server openssh-client"
 missing=

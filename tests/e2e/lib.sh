@@ -75,6 +75,11 @@ rig_cleanup() {
 		[ -n "$pid" ] && wait "$pid" 2>/dev/null
 	done
 	if [ -n "$R" ] && [ -z "${KEEP_RIG:-}" ]; then
+		# The helper's cache keys live in root's key ring, by path.
+		keyctl show @u 2>/dev/null | grep -o "ssh-oauth:$R/[^ ]*" |
+		    while read -r desc; do
+			keyctl purge user "$desc" >/dev/null 2>&1
+		done
 		rm -rf "$R"
 	fi
 	return 0
@@ -256,9 +261,16 @@ agent_start() {
 # stderr in $R/NAME.err, approving any device code shown as ACCOUNT,
 # the way a person would from the prompt. Returns ssh's status.
 ssh_as() {
+	local account=$1 name=$2
+	shift 2
+	run_as "$account" "$name" ssh -F "$R/ssh_config" "$@"
+}
+
+# run_as ACCOUNT NAME COMMAND...: the same for any command.
+run_as() {
 	local account=$1 name=$2 pid code approved=
 	shift 2
-	ssh -F "$R/ssh_config" "$@" >"$R/$name.out" 2>"$R/$name.err" </dev/null &
+	"$@" >"$R/$name.out" 2>"$R/$name.err" </dev/null &
 	pid=$!
 	for _ in $(seq 1 300); do
 		kill -0 "$pid" 2>/dev/null || break

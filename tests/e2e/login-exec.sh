@@ -26,8 +26,22 @@ check_eq "the token cache was not rewritten" "$before" \
 # Cache files are private and the token is not stored in clear.
 check_eq "token cache is 0600" 600 \
     "$(stat -c %a "$XDG_CACHE_HOME"/ssh-oauth/tokens-* | head -1)"
-check_eq "cache key is 0600" 600 \
+if [ -e "$XDG_DATA_HOME/ssh-oauth/cache.key" ]; then
+	fail "the cache key is kept off disk, in the kernel key ring"
+else
+	pass "the cache key is kept off disk, in the kernel key ring"
+fi
+
+# With cache_key file, the key is a 0600 file beside the cache.
+sed 's/^scopes .*/scopes openid groups/' "$HOME/.config/ssh-oauth/config" \
+    > "$HOME/.config/ssh-oauth/filekey.conf"
+echo "cache_key file" >> "$HOME/.config/ssh-oauth/filekey.conf"
+run_as alice filekey "$HELPER" -P filekey login
+check_eq "a profile with cache_key file signs in" 0 $?
+check_eq "and keeps its key in a 0600 file" 600 \
     "$(stat -c %a "$XDG_DATA_HOME/ssh-oauth/cache.key")"
+"$HELPER" -P filekey status >/dev/null
+check_eq "which opens its cache again" 0 $?
 if grep -aq 'eyJ' "$XDG_CACHE_HOME"/ssh-oauth/tokens-*; then
 	fail "the token cache is encrypted"
 else
