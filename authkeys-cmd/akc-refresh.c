@@ -244,6 +244,9 @@ akc_fetch_on_miss(const struct akc_config *cfg, const struct akc_issuer *iss)
 		    uri_path, why != NULL ? why : "unreadable");
 		goto out;
 	}
+
+	/* An admin who edits the file by hand leaves a newline. */
+	uri.data[strcspn(text, "\r\n")] = '\0';
 	if (deadline - util_now_ms() < 100) {
 		r = SOA_ERR_TIMEOUT;
 		goto out;

@@ -137,9 +137,14 @@ tokens_obtain(const struct profile *p, struct tokens *t)
 	if ((r = paths_init(p, &paths)) != 0)
 		return r;
 
-	/* Under the lock, a waiting process finds what the first one got. */
-	if ((r = cache_lock(&paths, &lock)) != 0)
-		goto out;
+	/*
+	 * Under the lock, a waiting process finds what the first one got.
+	 * A cache that cannot be locked (a read-only file system) can still
+	 * be read: a fresh token there is used; otherwise carry on without.
+	 */
+	if (cache_lock(&paths, &lock) != 0)
+		verbose("going on without the lock; the tokens may not be "
+		    "saved");
 	if ((r = cache_load(p, &paths, t)) == 0 && is_fresh(t, p->token_kind))
 		goto out;
 

@@ -49,7 +49,7 @@ hang_port=$(free_port)
 node -e 'require("net").createServer(() => {}).listen(process.argv[1],
     "127.0.0.1")' "$hang_port" &
 hang_pid=$!
-echo "http://127.0.0.1:$hang_port/keys" > "$R/cache/jwks.json.uri"
+printf "http://127.0.0.1:%s/keys" "$hang_port" > "$R/cache/jwks.json.uri"
 make_keys "$R_KEYS.c" key-c
 idp_stop
 IDP_KEYS_FILE=$R_KEYS.c idp_start
