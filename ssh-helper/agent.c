@@ -4,11 +4,15 @@
  * constraint, so the agent forgets the key when the token expires.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -110,6 +114,57 @@ agent_call(const char *sock, const struct buf *req, struct buf *reply)
 	free(body);
 	close(fd);
 	return r;
+}
+
+/*
+ * Make sure an agent listens on sock: start "ssh-agent -a sock" if none
+ * answers there. A dead agent's socket file, if ours, is removed first.
+ * ssh-agent puts itself in the background; its first process exits once
+ * the socket is ready.
+ */
+int
+agent_start(const char *sock)
+{
+	posix_spawn_file_actions_t fa;
+	struct stat st;
+	char *argv[4];
+	pid_t pid;
+	int fd, status;
+
+	if ((fd = agent_connect(sock)) != -1) {
+		close(fd);
+		return 0;
+	}
+	if (lstat(sock, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode) || st.st_uid != geteuid()) {
+			error("%s is not our agent's socket; remove it", sock);
+			return SOA_ERR_PERM;
+		}
+		(void)unlink(sock);
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+	    O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null",
+	    O_WRONLY, 0);
+	argv[0] = (char *)"ssh-agent";
+	argv[1] = (char *)"-a";
+	argv[2] = (char *)sock;
+	argv[3] = NULL;
+	errno = posix_spawnp(&pid, "ssh-agent", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (errno != 0) {
+		error("cannot start ssh-agent: %s", strerror(errno));
+		return SOA_ERR_IO;
+	}
+	if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0 || (fd = agent_connect(sock)) == -1) {
+		error("ssh-agent did not start on %s", sock);
+		return SOA_ERR_IO;
+	}
+	close(fd);
+	verbose("started ssh-agent on %s", sock);
+	return 0;
 }
 
 int

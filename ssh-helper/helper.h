@@ -176,6 +176,9 @@ int keys_write(const char *key_path, const struct keypair *kp,
     __attribute__((warn_unused_result));
 
 /* agent.c */
+/* Start ssh-agent on sock unless one answers there already. */
+int agent_start(const char *sock) __attribute__((warn_unused_result));
+
 /* Whether the agent holds a fresh certificate of ours for user. */
 int agent_has_fresh_cert(const char *sock, const char *user);
 int agent_add(const char *sock, const struct keypair *kp,

@@ -204,19 +204,29 @@ cmd_proxy(const struct profile *p, const char *user, const char *host,
 	struct tokens t;
 	struct keypair kp;
 	struct buf cert;
+	struct paths paths;
 	const char *sock = getenv("SSH_AUTH_SOCK");
-	char *comment = NULL;
+	char *comment = NULL, *own = NULL;
 	int64_t lifetime;
 	int fd = -1, r;
 
 	memset(&t, 0, sizeof(t));
 	memset(&kp, 0, sizeof(kp));
 	buf_init(&cert, 128 * 1024);
+
+	/*
+	 * No agent of the user's: one of our own on a fixed socket, which
+	 * ssh_config names with IdentityAgent. ssh asks the agent only at
+	 * authentication, after this has added the key.
+	 */
 	if (sock == NULL || *sock == '\0') {
-		error("proxy mode hands the key to ssh-agent, but "
-		    "SSH_AUTH_SOCK is not set: start ssh-agent, or use the "
-		    "Match exec mode");
-		return SOA_ERR_CONFIG;
+		if ((r = paths_init(p, &paths)) != 0)
+			return r;
+		own = util_xasprintf("%s/agent.sock", paths.cache_dir);
+		paths_free(&paths);
+		if ((r = agent_start(own)) != 0)
+			goto out;
+		sock = own;
 	}
 
 	/* The agent may already hold a certificate with time left. */
@@ -247,6 +257,7 @@ cmd_proxy(const struct profile *p, const char *user, const char *host,
 	tokens_free(&t);
 	buf_free(&cert);
 	free(comment);
+	free(own);
 	return r;
 }
 

@@ -29,4 +29,22 @@ check_eq "with the provider stopped, a still-valid token logs in" \
     "0 root" "$? $(cat "$R/offline.out")"
 check_eq "and no device flow was needed" 0 "$(prompts_in offline)"
 
+# Without an agent of the user's, the helper starts its own on a fixed
+# socket, which ssh_config names with IdentityAgent.
+own=$XDG_CACHE_HOME/ssh-oauth/agent.sock
+cat >> "$R/ssh_config" <<CONF
+Host ownagent
+	HostName 127.0.0.1
+	Port $SSHD_PORT
+	ProxyCommand $HELPER proxy %r %h %p
+	IdentityAgent $own
+CONF
+unset SSH_AUTH_SOCK
+ssh_as alice ownagent root@ownagent 'id -un'
+check_eq "with no SSH_AUTH_SOCK, the helper's own agent serves the login" \
+    "0 root" "$? $(cat "$R/ownagent.out")"
+SSH_AUTH_SOCK=$own ssh-add -l > "$R/own.list" 2>&1
+check_grep "that agent holds the certificate" 'ED25519-CERT' "$R/own.list"
+pkill -f "ssh-agent -a $own" 2>/dev/null
+
 rig_finish
