@@ -33,7 +33,7 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: ssh-oauth [options] ensure --host HOST --user USER\n"
-	    "       ssh-oauth [options] proxy USER HOST PORT\n"
+	    "       ssh-oauth [options] proxy [--agent SOCKET] USER HOST PORT\n"
 	    "       ssh-oauth [options] login | logout\n"
 	    "       ssh-oauth [options] status [--json]\n"
 	    "       ssh-oauth [options] token [--force]\n"
@@ -198,8 +198,8 @@ relay(int sock)
 
 /* ProxyCommand: key and certificate into the agent, then relay. */
 static int
-cmd_proxy(const struct profile *p, const char *user, const char *host,
-    const char *port)
+cmd_proxy(const struct profile *p, const char *agent, const char *user,
+    const char *host, const char *port)
 {
 	struct tokens t;
 	struct keypair kp;
@@ -215,11 +215,15 @@ cmd_proxy(const struct profile *p, const char *user, const char *host,
 	buf_init(&cert, 128 * 1024);
 
 	/*
-	 * No agent of the user's: one of our own on a fixed socket, which
-	 * ssh_config names with IdentityAgent. ssh asks the agent only at
-	 * authentication, after this has added the key.
+	 * --agent, or no agent of the user's: one of our own on a fixed
+	 * socket, which ssh_config names with IdentityAgent. ssh asks the
+	 * agent only at authentication, after this has added the key.
 	 */
-	if (sock == NULL || *sock == '\0') {
+	if (agent != NULL) {
+		if ((r = agent_start(agent)) != 0)
+			goto out;
+		sock = agent;
+	} else if (sock == NULL || *sock == '\0') {
 		if ((r = paths_init(p, &paths)) != 0)
 			return r;
 		own = util_xasprintf("%s/agent.sock", paths.cache_dir);
@@ -443,12 +447,14 @@ main(int argc, char **argv)
 		{ "no-qr", no_argument, NULL, 'Q' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "browser", no_argument, NULL, 'B' },
+		{ "agent", required_argument, NULL, 'A' },
 		{ "force", no_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct profile p;
 	char *config = NULL;
 	const char *host = NULL, *user = NULL, *profile = NULL, *cmd;
+	const char *agent = NULL;
 	int ch, no_qr = 0, json = 0, force = 0, browser = 0;
 	int r = SOA_ERR_INTERNAL;
 
@@ -483,6 +489,9 @@ main(int argc, char **argv)
 		case 'B':
 			browser = 1;
 			break;
+		case 'A':
+			agent = optarg;
+			break;
 		case 'X':
 			force = 1;
 			break;
@@ -516,6 +525,8 @@ main(int argc, char **argv)
 			user = optarg;
 		else if (ch == 'J')
 			json = 1;
+		else if (ch == 'A')
+			agent = optarg;
 		else if (ch == 'X')
 			force = 1;
 		else
@@ -529,7 +540,7 @@ main(int argc, char **argv)
 			usage();
 		r = cmd_ensure(&p, host, user);
 	} else if (strcmp(cmd, "proxy") == 0 && argc == 3)
-		r = cmd_proxy(&p, argv[0], argv[1], argv[2]);
+		r = cmd_proxy(&p, agent, argv[0], argv[1], argv[2]);
 	else if (strcmp(cmd, "login") == 0 && argc == 0)
 		r = cmd_login(&p);
 	else if (strcmp(cmd, "status") == 0 && argc == 0)

@@ -30,7 +30,8 @@ check_eq "with the provider stopped, a still-valid token logs in" \
 check_eq "and no device flow was needed" 0 "$(prompts_in offline)"
 
 # Without an agent of the user's, the helper starts its own on a fixed
-# socket, which ssh_config names with IdentityAgent.
+# socket, which ssh_config names with IdentityAgent; --agent names it
+# for the helper whatever SSH_AUTH_SOCK says.
 own=$XDG_CACHE_HOME/ssh-oauth/agent.sock
 cat >> "$R/ssh_config" <<CONF
 Host ownagent
@@ -38,7 +39,16 @@ Host ownagent
 	Port $SSHD_PORT
 	ProxyCommand $HELPER proxy %r %h %p
 	IdentityAgent $own
+Host namedagent
+	HostName 127.0.0.1
+	Port $SSHD_PORT
+	ProxyCommand $HELPER proxy --agent $R/named.sock %r %h %p
+	IdentityAgent $R/named.sock
 CONF
+ssh_as alice named root@namedagent 'id -un'
+check_eq "--agent starts and uses the named agent though SSH_AUTH_SOCK is set" \
+    "0 root" "$? $(cat "$R/named.out")"
+pkill -f "ssh-agent -a $R/named.sock" 2>/dev/null
 unset SSH_AUTH_SOCK
 ssh_as alice ownagent root@ownagent 'id -un'
 check_eq "with no SSH_AUTH_SOCK, the helper's own agent serves the login" \
