@@ -15,6 +15,7 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <sodium.h>
@@ -41,6 +42,7 @@ enum set {
 	SET_ONE,	/* rsa1 alone, without kid */
 	SET_WEAK,	/* the 1024-bit key as kid weak */
 	SET_BAD_EC,	/* ec1 with a point off the curve */
+	SET_X5C,	/* keys given only as x5c certificates */
 	SET_COUNT
 };
 static struct jwks	*sets[SET_COUNT];
@@ -128,6 +130,24 @@ static const struct jws_case jws_cases[] = {
 	    only_es256, 0, 0 },
 	{ "a signed token just under JWS_TOKEN_MAX verifies", H_RS256, NULL,
 	    NULL, SIGN_RS256, MUT_NONE, 23000, SET_FULL, NULL, 0, 0 },
+
+	/* Keys given only as an x5c certificate. */
+	{ "an RS256 token verifies against a key given only as x5c",
+	    "{\"alg\":\"RS256\",\"kid\":\"x5c-rsa\"}", NULL, NULL,
+	    SIGN_RS256, MUT_NONE, 0, SET_X5C, NULL, 0, 0 },
+	{ "an ES256 token verifies against an EC key given only as x5c",
+	    "{\"alg\":\"ES256\",\"kid\":\"x5c-ec\"}", NULL, NULL,
+	    SIGN_ES256, MUT_NONE, 0, SET_X5C, NULL, 0, 0 },
+	{ "a key whose x5c is not a certificate is skipped",
+	    "{\"alg\":\"RS256\",\"kid\":\"x5c-bad\"}", NULL, NULL,
+	    SIGN_RS256, MUT_NONE, 0, SET_X5C, NULL, 0, SOA_ERR_KEY },
+	{ "an x5c certificate whose key is not of the JWK's kty is skipped",
+	    "{\"alg\":\"ES256\",\"kid\":\"x5c-mismatch\"}", NULL, NULL,
+	    SIGN_ES256, MUT_NONE, 0, SET_X5C, NULL, 0, SOA_ERR_KEY },
+	{ "an x5c key signed by another key does not verify",
+	    "{\"alg\":\"RS256\",\"kid\":\"x5c-rsa\"}", NULL, NULL,
+	    SIGN_RS256_RSA2, MUT_NONE, 0, SET_X5C, NULL, 0,
+	    SOA_ERR_SIGNATURE },
 
 	/* Unsigned and HMAC tokens. */
 	{ "alg none with an empty signature is refused",
@@ -410,11 +430,39 @@ make_set(const char *json)
 }
 
 /* Generate the keys and the key sets; abort if the tools fail. */
+/* A self-signed certificate for pkey, as the base64 DER x5c holds. */
+static char *
+x5c_cert(EVP_PKEY *pkey)
+{
+	X509 *x;
+	X509_NAME *name;
+	unsigned char *der = NULL;
+	char *b64 = NULL;
+	int len;
+
+	if ((x = X509_new()) == NULL || X509_set_version(x, 2) != 1 ||
+	    ASN1_INTEGER_set(X509_get_serialNumber(x), 1) != 1 ||
+	    X509_gmtime_adj(X509_getm_notBefore(x), 0) == NULL ||
+	    X509_gmtime_adj(X509_getm_notAfter(x), 3600) == NULL ||
+	    X509_set_pubkey(x, pkey) != 1 ||
+	    (name = X509_get_subject_name(x)) == NULL ||
+	    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+	    (const unsigned char *)"test", -1, -1, 0) != 1 ||
+	    X509_set_issuer_name(x, name) != 1 ||
+	    X509_sign(x, pkey, EVP_sha256()) == 0 ||
+	    (len = i2d_X509(x, &der)) <= 0 ||
+	    b64_encode(der, (size_t)len, &b64) != 0)
+		abort();
+	OPENSSL_free(der);
+	X509_free(x);
+	return b64;
+}
+
 static void
 setup_keys(void)
 {
 	char *rsa1, *rsa1_enc, *rsa2, *ec, *bad_ec, *ed, *x, *enc, *ops;
-	char *weak, *json;
+	char *weak, *json, *x5c_rsa, *x5c_ec;
 
 	if ((rsa_key = EVP_RSA_gen(2048)) == NULL ||
 	    (rsa2_key = EVP_RSA_gen(2048)) == NULL ||
@@ -450,6 +498,21 @@ setup_keys(void)
 	json = util_xasprintf("{\"keys\":[%s]}", bad_ec);
 	sets[SET_BAD_EC] = make_set(json);
 	free(json);
+
+	/* x5c only: the numbers come from the certificates. */
+	x5c_rsa = x5c_cert(rsa_key);
+	x5c_ec = x5c_cert(ec_key);
+	json = util_xasprintf("{\"keys\":["
+	    "{\"kty\":\"RSA\",\"kid\":\"x5c-rsa\",\"x5c\":[\"%s\"]},"
+	    "{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"x5c-ec\","
+	    "\"x5c\":[\"%s\"]},"
+	    "{\"kty\":\"RSA\",\"kid\":\"x5c-bad\",\"x5c\":[\"AAAA\"]},"
+	    "{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"x5c-mismatch\","
+	    "\"x5c\":[\"%s\"]}]}", x5c_rsa, x5c_ec, x5c_rsa);
+	sets[SET_X5C] = make_set(json);
+	free(json);
+	free(x5c_rsa);
+	free(x5c_ec);
 
 	free(rsa1);
 	free(rsa1_enc);
