@@ -21,6 +21,7 @@
 #include "helper.h"
 #include "log.h"
 #include "sshcert.h"
+#include "util.h"
 
 #define AGENT_FAILURE			5
 #define AGENT_SUCCESS			6
@@ -31,10 +32,17 @@
 #define AGENT_REPLY_MAX			(1024 * 1024)
 #define AGENT_TIMEOUT_MS		5000
 
+/*
+ * Connect to the agent at sock. The process at the other end must run as
+ * us (or root): the key and a token go to it, and a socket path, even
+ * one we chose, may lead to someone else's agent.
+ */
 static int
 agent_connect(const char *sock)
 {
 	struct sockaddr_un sun;
+	struct ucred peer;
+	socklen_t len = sizeof(peer);
 	int fd;
 
 	memset(&sun, 0, sizeof(sun));
@@ -46,6 +54,14 @@ agent_connect(const char *sock)
 		return -1;
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		close(fd);
+		return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) == -1 ||
+	    (peer.uid != geteuid() && peer.uid != 0)) {
+		error("the agent at %s runs as another user; not using it",
+		    sock);
+		close(fd);
+		errno = EPERM;
 		return -1;
 	}
 	return fd;
@@ -116,6 +132,8 @@ agent_call(const char *sock, const struct buf *req, struct buf *reply)
 	return r;
 }
 
+static int agent_start_locked(const char *sock);
+
 /*
  * Make sure an agent listens on sock: start "ssh-agent -a sock" if none
  * answers there. A dead agent's socket file, if ours, is removed first.
@@ -124,6 +142,26 @@ agent_call(const char *sock, const struct buf *req, struct buf *reply)
  */
 int
 agent_start(const char *sock)
+{
+	char *lock_path;
+	int lock = -1, r;
+
+	/* One starter at a time; the others find its agent. */
+	lock_path = util_xasprintf("%s.lock", sock);
+	if (util_lock(lock_path, &lock) != 0) {
+		error("locking %s: %s", lock_path, strerror(errno));
+		free(lock_path);
+		return SOA_ERR_IO;
+	}
+	free(lock_path);
+	r = agent_start_locked(sock);
+	close(lock);
+	return r;
+}
+
+/* agent_start() once its lock is held. */
+static int
+agent_start_locked(const char *sock)
 {
 	posix_spawn_file_actions_t fa;
 	struct stat st;
@@ -135,6 +173,8 @@ agent_start(const char *sock)
 		close(fd);
 		return 0;
 	}
+	if (errno == EPERM)
+		return SOA_ERR_PERM;
 	if (lstat(sock, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode) || st.st_uid != geteuid()) {
 			error("%s is not our agent's socket; remove it", sock);

@@ -510,6 +510,10 @@ main(int argc, char **argv)
 	}
 	if (config == NULL)
 		config = profile_default_path(profile);
+	if (config == NULL && profile != NULL) {
+		r = SOA_ERR_CONFIG;
+		goto out;
+	}
 	if ((r = profile_load(config, &p)) != 0)
 		goto out;
 	if (no_qr)

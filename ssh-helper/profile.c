@@ -48,8 +48,11 @@ profile_default_path(const char *name)
 
 	/* A profile name is a file name in the directory, nothing more. */
 	if (name != NULL && (name[0] == '\0' || name[0] == '.' ||
-	    strchr(name, '/') != NULL)) {
-		error("profile \"%.64s\" is not a plain name", name);
+	    name[0] == '-' || strlen(name) > 64 ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(name))) {
+		error("profile \"%.64s\" is not a plain name: letters, "
+		    "digits, '.', '_' and '-', not first '.' or '-'", name);
 		return NULL;
 	}
 	if (name == NULL && (env = getenv("SSH_OAUTH_CONFIG")) != NULL &&

@@ -57,4 +57,32 @@ SSH_AUTH_SOCK=$own ssh-add -l > "$R/own.list" 2>&1
 check_grep "that agent holds the certificate" 'ED25519-CERT' "$R/own.list"
 pkill -f "ssh-agent -a $own" 2>/dev/null
 
+# Six at once with no agent running: one starts it, all use it.
+rm -f "$own"
+ok=0
+pids=
+for i in 1 2 3 4 5 6; do
+	"$HELPER" proxy root 127.0.0.1 "$SSHD_PORT" </dev/null >/dev/null \
+	    2>"$R/race$i.err" &
+	pids="$pids $!"
+done
+for pid in $pids; do
+	wait "$pid" && ok=$((ok + 1))
+done
+check_eq "six proxies starting the helper's agent at once all succeed" 6 "$ok"
+pkill -f "ssh-agent -a $own" 2>/dev/null
+
+# An agent that runs as someone else never gets the key.
+install -d -m 1777 "$R/shared"
+runuser -u nobody -- ssh-agent -a "$R/shared/agent.sock" >/dev/null
+"$HELPER" proxy --agent "$R/shared/agent.sock" root 127.0.0.1 \
+    "$SSHD_PORT" </dev/null >/dev/null 2>"$R/foreign.err"
+check_eq "proxy refuses another user's agent" 1 $?
+check_grep "and says why" 'runs as another user' "$R/foreign.err"
+SSH_AUTH_SOCK=$R/shared/agent.sock runuser -u nobody -- ssh-add -l \
+    >"$R/foreign.list" 2>&1
+check_no_grep "that agent holds no key of ours" 'ED25519-CERT' \
+    "$R/foreign.list"
+pkill -f "ssh-agent -a $R/shared/agent.sock" 2>/dev/null
+
 rig_finish
