@@ -17,7 +17,13 @@ D=$(mktemp -d /tmp/ssh-oauth-dialects.XXXXXX)
 
 cleanup() {
 	fake_stop
-	[ -n "${KEEP_RIG:-}" ] || rm -rf "$D"
+	[ -n "${KEEP_RIG:-}" ] && return
+	# The helper's cache keys live in the key ring, by path.
+	keyctl show @u 2>/dev/null | grep -o "ssh-oauth:$D/[^ ]*" |
+	    while read -r desc; do
+		keyctl purge user "$desc" >/dev/null 2>&1
+	done
+	rm -rf "$D"
 }
 trap cleanup EXIT
 
