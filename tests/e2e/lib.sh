@@ -310,6 +310,11 @@ b64url_edit() {
 	    process.stdout.write(p.join("."));' "$@"
 }
 
+# login_as ACCOUNT NAME: `ssh-oauth login` the same way.
+login_as() {
+	run_as "$1" "$2" "$HELPER" login
+}
+
 # How many device flows a run's stderr shows.
 prompts_in() {
 	grep -c '^  Code:  ' "$R/$1.err" || true

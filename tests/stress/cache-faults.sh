@@ -18,24 +18,6 @@ unmount_all() {
 }
 trap 'unmount_all; rig_cleanup' EXIT
 
-login_as() {
-	local pid code approved=
-	"$HELPER" login >"$R/$2.out" 2>"$R/$2.err" </dev/null &
-	pid=$!
-	for _ in $(seq 1 300); do
-		kill -0 "$pid" 2>/dev/null || break
-		if [ -z "$approved" ]; then
-			code=$(sed -n 's/^  Code:  //p' "$R/$2.err" | tail -1)
-			if [ -n "$code" ]; then
-				approve "$code" "$1" || true
-				approved=1
-			fi
-		fi
-		sleep 0.1
-	done
-	wait "$pid"
-}
-
 # sums DIR: checksums of the token cache files in DIR/ssh-oauth.
 sums() {
 	(cd "$1/ssh-oauth" && sha256sum tokens-* 2>/dev/null | grep -v '\.lock$')

@@ -12,26 +12,6 @@ clients=${1:-20}
 export IDP_TOKEN_TTL=70 IDP_DEBUG=1
 rig_start
 
-# login_as ACCOUNT NAME: `ssh-oauth login`, output in $R/NAME.out and
-# $R/NAME.err, approving a device code shown, as a person would.
-login_as() {
-	local pid code approved=
-	"$HELPER" login >"$R/$2.out" 2>"$R/$2.err" </dev/null &
-	pid=$!
-	for _ in $(seq 1 300); do
-		kill -0 "$pid" 2>/dev/null || break
-		if [ -z "$approved" ]; then
-			code=$(sed -n 's/^  Code:  //p' "$R/$2.err" | tail -1)
-			if [ -n "$code" ]; then
-				approve "$code" "$1" || true
-				approved=1
-			fi
-		fi
-		sleep 0.1
-	done
-	wait "$pid"
-}
-
 expiry() {
 	"$HELPER" status --json | json_field expires_at
 }
